@@ -1,0 +1,71 @@
+#include <exception>
+#include <ostream>
+
+#include <fmt/format.h>
+#include <fmt/ostream.h>
+
+#include "rigor/cli.h"
+#include "rigor/error.h"
+#include "verbs.h"
+
+namespace rigor::cli {
+
+const std::vector<Verb>& verbs() {
+  static const std::vector<Verb> table = {
+      {"compare", "compare two samples of scores (CSV files): tests, effect sizes, verdict",
+       &compare_main},
+      {"stats", "batch statistics: JSON requests in, JSON results out (for scripts)", &stats_main},
+  };
+  return table;
+}
+
+namespace {
+
+void print_help(std::ostream& out) {
+  out << "rigor " << version() << " — pre-registered, reproducible, statistically tested benchmark claims\n\n"
+      << "Usage: rigor <verb> [options]\n"
+      << "       rigor <verb> --help      options of one verb\n"
+      << "       rigor --version\n\nVerbs:\n";
+  for (const Verb& v : verbs()) out << fmt::format("  {:<10} {}\n", v.name, v.summary);
+  out << "\nExit codes: 0 ok, 1 a claim or test failed (where a verb says so), 2 usage or input error.\n";
+}
+
+}  // namespace
+
+int run(const std::vector<std::string>& args, std::istream& in, std::ostream& out, std::ostream& err) {
+  if (args.size() < 2) {
+    print_help(err);
+    return kExitUsage;
+  }
+  const std::string& first = args[1];
+  if (first == "--help" || first == "-h" || first == "help") {
+    print_help(out);
+    return kExitOk;
+  }
+  if (first == "--version" || first == "-V") {
+    out << "rigor " << version() << " (commit " << git_commit() << ")\n";
+    return kExitOk;
+  }
+  for (const Verb& v : verbs()) {
+    if (v.name != first) continue;
+    Io io{in, out, err};
+    const std::vector<std::string> rest(args.begin() + 2, args.end());
+    try {
+      return v.run(rest, io);
+    } catch (const UsageError& e) {
+      err << "rigor " << v.name << ": " << e.what() << "\n(see `rigor " << v.name << " --help`)\n";
+      return kExitUsage;
+    } catch (const Error& e) {
+      err << "rigor " << v.name << ": " << e.what() << "\n";
+      return kExitUsage;
+    } catch (const std::exception& e) {
+      err << "rigor " << v.name << ": internal error: " << e.what()
+          << "\nplease report this with the command line that produced it\n";
+      return kExitUsage;
+    }
+  }
+  err << "rigor: unknown verb \"" << first << "\"; run `rigor --help` for the list\n";
+  return kExitUsage;
+}
+
+}  // namespace rigor::cli

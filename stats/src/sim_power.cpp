@@ -1,0 +1,1 @@
+#include "rigor/stats/sim_power.h"

@@ -1,0 +1,1 @@
+#include "rigor/stats/ttest.h"
