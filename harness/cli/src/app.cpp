@@ -15,6 +15,11 @@ const std::vector<Verb>& verbs() {
       {"compare", "compare two samples of scores (CSV files): tests, effect sizes, verdict",
        &compare_main},
       {"stats", "batch statistics: JSON requests in, JSON results out (for scripts)", &stats_main},
+      {"validate", "check a protocol file and print its canonical hash", &validate_main},
+      {"plan", "list every run cell of a protocol, its seeds, and the seeds each claim needs", &plan_main},
+      {"inspect", "summary of a study store: runs by arm and status", &inspect_main},
+      {"export", "export a study store as tidy CSV or JSON tables", &export_main},
+      {"merge", "merge study stores (shards) into one", &merge_main},
   };
   return table;
 }

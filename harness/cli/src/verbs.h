@@ -25,6 +25,11 @@ struct Verb {
 
 int compare_main(const std::vector<std::string>& args, Io& io);
 int stats_main(const std::vector<std::string>& args, Io& io);
+int validate_main(const std::vector<std::string>& args, Io& io);  // protocol_verbs.cpp
+int plan_main(const std::vector<std::string>& args, Io& io);      // protocol_verbs.cpp
+int inspect_main(const std::vector<std::string>& args, Io& io);   // store_verbs.cpp
+int export_main(const std::vector<std::string>& args, Io& io);    // store_verbs.cpp
+int merge_main(const std::vector<std::string>& args, Io& io);     // store_verbs.cpp
 
 // The explicit verb table (no static self-registration), in the order `rigor --help` lists it.
 const std::vector<Verb>& verbs();

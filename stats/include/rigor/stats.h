@@ -20,6 +20,7 @@
 #include "rigor/stats/power.h"
 #include "rigor/stats/random.h"
 #include "rigor/stats/rank_tests.h"
+#include "rigor/stats/sequential.h"
 #include "rigor/stats/sim_power.h"
 #include "rigor/stats/ttest.h"
 

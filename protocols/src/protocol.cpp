@@ -1,0 +1,1 @@
+#include "rigor/protocols.h"

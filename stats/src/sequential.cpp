@@ -1,0 +1,1 @@
+#include "rigor/stats/sequential.h"
