@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Speed of rigor::stats against scipy/statsmodels on the same workloads, run in one go; prints ratios.
+# Not part of `make test` (it needs scripts/install-deps.sh --reference and a quiet machine).
+#
+#   scripts/bench-compare.sh [BUILD_DIR]      # default build/
+#
+# Workloads (issue "Start here"): BH and Holm on 1e6 p-values; BCa CI of a mean (n=1000, 10,000
+# resamples); permutation test (50 vs 50, 100,000 permutations); ASO (20, 200, 1000 scores per arm,
+# 1000 bootstrap iterations; deep-significance, not installable here, documents ~2 minutes per comparison
+# at 1000 scores per arm).
+set -euo pipefail
+build=${1:-build}
+bench="$build/bin/rigor_stats_bench"
+[[ -x "$bench" ]] || { echo "bench-compare: $bench not found; run 'make build' first" >&2; exit 2; }
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+echo "== rigor (Google Benchmark, $(nproc) cores)" >&2
+"$bench" --benchmark_filter='^BM_(AdjustBH_1e6|AdjustHolm_1e6|BootstrapBCaMean_n1000_r10000|Permutation_50v50_1e5|ASO_(20|200|1000))(/|$)' \
+  --benchmark_repetitions=3 --benchmark_report_aggregates_only=true \
+  --benchmark_format=json --benchmark_out="$tmp/rigor.json" --benchmark_out_format=json >/dev/null
+echo "== scipy / statsmodels" >&2
+/usr/bin/python3 "$(dirname "$0")/bench/reference_timings.py" > "$tmp/ref.json"
+/usr/bin/python3 - "$tmp/rigor.json" "$tmp/ref.json" <<'PY'
+import json, sys
+rigor = json.load(open(sys.argv[1]))
+ref = json.load(open(sys.argv[2]))
+unit = {"ns": 1e-9, "us": 1e-6, "ms": 1e-3, "s": 1.0}
+times = {}
+for b in rigor["benchmarks"]:
+    if b.get("aggregate_name") != "median":
+        continue
+    name = b["run_name"].split("/")[0].removeprefix("BM_")
+    times[name] = b["real_time"] * unit[b["time_unit"]]
+print(f"reference versions: {ref['versions']}; rigor built from {rigor['context'].get('executable')}")
+print(f"{'workload':36} {'rigor':>12} {'reference':>12} {'ratio':>8}  target")
+targets = {"AdjustBH_1e6": 20, "AdjustHolm_1e6": 20, "BootstrapBCaMean_n1000_r10000": 20,
+           "Permutation_50v50_1e5": 20}
+for name, target in targets.items():
+    r, s = times.get(name), ref.get(name)
+    if r is None:
+        print(f"{name:36} {'missing':>12}")
+        continue
+    ratio = s / r
+    print(f"{name:36} {r*1e3:10.2f}ms {s*1e3:10.2f}ms {ratio:7.1f}x  >= {target}x {'ok' if ratio >= target else 'MISSED'}")
+for n in (20, 200, 1000):
+    r = times.get(f"ASO_{n}")
+    if r is None:
+        print(f"ASO_{n:<32} {'missing':>12}")
+        continue
+    extra = f"  vs ~120 s documented for deep-significance: {120.0 / r:,.0f}x (target >= 100x)" if n == 1000 else ""
+    print(f"ASO_{n:<32} {r*1e3:10.2f}ms {'':>12} {'':>8}{extra}")
+PY
