@@ -8,10 +8,10 @@
 set -euo pipefail
 
 packages=(
-  build-essential cmake ccache pkg-config git
+  build-essential cmake ninja-build ccache pkg-config git
   libboost-math-dev libboost-program-options-dev
   libhdf5-dev libtomlplusplus-dev nlohmann-json3-dev libfmt-dev libssl-dev zlib1g-dev
-  libgtest-dev libgmock-dev libbenchmark-dev
+  libgtest-dev libgmock-dev libbenchmark-dev clang-14 libclang-rt-14-dev
   libtorch-dev libopenblas0-openmp dataset-fashion-mnist
   python3-h5py
 )

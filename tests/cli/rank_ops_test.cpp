@@ -136,6 +136,21 @@ TEST(RankOps, NemenyiGivesRanksAndCriticalDifference) {
   EXPECT_EQ(low["alpha"], 0.1);
 }
 
+TEST(RankOps, MethodNamesAreEchoedAndChecked) {
+  const Json j = run_ok(R"({"op": "nemenyi", "data": [[0.9, 0.8, 0.7], [0.85, 0.8, 0.75]],
+                            "names": ["resnet", "mlp", "linear"]})");
+  EXPECT_EQ(j["names"], Json::parse(R"(["resnet", "mlp", "linear"])"));
+  EXPECT_EQ(j["pairs"][1]["first_name"], "resnet");
+  EXPECT_EQ(j["pairs"][1]["second_name"], "linear");
+  const Json p = run_ok(R"({"op": "pairwise_wilcoxon", "data": [[1, 2], [2, 4], [3, 5]],
+                            "names": ["a", "b"]})");
+  EXPECT_EQ(p["comparisons"][0]["first_name"], "a");
+  EXPECT_EQ(p["comparisons"][0]["second_name"], "b");
+  const auto r = run_cli({"stats"}, R"({"op": "nemenyi", "data": [[1, 2, 3]], "names": ["a", "b"]})");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_THAT(r.err, HasSubstr("field \"names\" has 2 entries, but \"data\" has 3 columns (one name per method)"));
+}
+
 TEST(RankOps, PairwiseWilcoxonAdjustsWithHolm) {
   const Json j = run_ok(R"({"op": "pairwise_wilcoxon",
                             "data": [[0.9, 0.8, 0.7], [0.85, 0.8, 0.75], [0.95, 0.9, 0.7],

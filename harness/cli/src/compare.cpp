@@ -45,7 +45,7 @@ struct Options {
   double alpha = 0.05;
   double min_effect = 0.0;
   double conf_level = 0.95;
-  double aso_threshold = 0.5;
+  double aso_threshold = 0.2;
   std::uint64_t seed = 1;
   std::uint64_t resamples = 10000;
   bool json = false;
@@ -92,7 +92,7 @@ bool points_claimed_way(double estimate, stats::Alternative alt) {
 // Power of the t-test design for the minimum effect with the observed SD, and seeds for 80%.
 struct PowerCheck {
   double power = 0;
-  std::int64_t seeds_needed = 0;
+  std::int64_t seeds_needed = 0;  // 0: more than power_t_test solves for (1e7 seeds)
 };
 
 std::optional<PowerCheck> power_for_min_effect(const Options& o, std::span<const double> a,
@@ -122,7 +122,11 @@ std::optional<PowerCheck> power_for_min_effect(const Options& o, std::span<const
   check.power = stats::power_t_test(spec).power;
   spec.n.reset();
   spec.power = 0.8;
-  check.seeds_needed = stats::power_t_test(spec).n_ceil;
+  try {
+    check.seeds_needed = stats::power_t_test(spec).n_ceil;
+  } catch (const stats::StatsError&) {
+    check.seeds_needed = 0;  // the minimum effect is too small for any practical number of seeds
+  }
   return check;
 }
 
@@ -150,8 +154,10 @@ void judge(Row& row, const Options& o, std::span<const double> a, std::span<cons
   }
   if (auto power = power_for_min_effect(o, a, b); power && power->power < 0.8) {
     row.verdict = "inconclusive";
-    row.why = fmt::format("power {:.0f}% for min effect {}; ~{} seeds per arm for 80%", 100 * power->power,
-                          fmt_num(o.min_effect), power->seeds_needed);
+    row.why = fmt::format("power {:.0f}% for min effect {}; {} for 80%", 100 * power->power,
+                          fmt_num(o.min_effect),
+                          power->seeds_needed > 0 ? fmt::format("~{} seeds per arm", power->seeds_needed)
+                                                  : std::string("more than 10^7 seeds per arm"));
     return;
   }
   row.verdict = "not supported";
@@ -294,7 +300,7 @@ int compare_main(const std::vector<std::string>& args, Io& io) {
       ("alpha", po::value(&o.alpha)->default_value(0.05), "significance level")
       ("min-effect", po::value(&o.min_effect)->default_value(0.0), "minimum effect of interest, in score units (difference of means)")
       ("conf-level", po::value(&o.conf_level)->default_value(0.95), "confidence level of intervals")
-      ("aso-threshold", po::value(&o.aso_threshold)->default_value(0.5), "ASO: eps_min below this supports the claim (Dror et al. 2019 use 0.5)")
+      ("aso-threshold", po::value(&o.aso_threshold)->default_value(0.2), "ASO: eps_min below this supports the claim (0.2: see docs/stats/aso.md, Reading eps_min)")
       ("seed", po::value(&o.seed)->default_value(1), "seed of the resampling tests (permutation, ASO, bootstrap)")
       ("resamples", po::value(&o.resamples)->default_value(10000), "Monte Carlo permutations when not exact")
       ("json", po::bool_switch(&o.json), "write JSON instead of the table");

@@ -82,6 +82,18 @@ Json friedman_op(Request& r) {
   return to_json(stats::friedman(data));
 }
 
+// Optional "names" of the methods (the columns of "data"): checked against the column count and
+// echoed beside the column indices in the result.
+std::optional<std::vector<std::string>> read_names(Request& r, const std::vector<std::vector<double>>& data) {
+  auto names = r.optional_strings("names");
+  const std::size_t columns = data.empty() ? 0 : data.front().size();
+  if (names && names->size() != columns) {
+    r.fail("field \"names\" has " + std::to_string(names->size()) + " entries, but \"data\" has " +
+           std::to_string(columns) + " columns (one name per method)");
+  }
+  return names;
+}
+
 // {"op": "pairwise_wilcoxon", "data": [[...], ...], "method": "auto", "zero_method": "wilcox",
 //  "continuity": true, "correction": "holm", "alpha": 0.05}
 //   -> {"correction", "alpha", "n_methods", "n_datasets", "comparisons": [{"first", "second",
@@ -94,6 +106,7 @@ Json pairwise_wilcoxon_op(Request& r) {
   o.continuity = r.boolean("continuity", true);
   const std::string correction = r.string("correction", "holm");
   o.alpha = r.number("alpha", 0.05);
+  const auto names = read_names(r, data);
   r.finish();
   o.correction = stats::parse_correction(correction, "field \"correction\"");
   const stats::PairwiseResult p = stats::pairwise_wilcoxon(data, o);
@@ -102,6 +115,10 @@ Json pairwise_wilcoxon_op(Request& r) {
     Json j;
     j["first"] = c.first;
     j["second"] = c.second;
+    if (names) {
+      j["first_name"] = (*names)[c.first];
+      j["second_name"] = (*names)[c.second];
+    }
     j["statistic"] = json_number(c.test.statistic);
     j["p_value"] = json_number(c.test.p_value);
     j["p_adjusted"] = json_number(c.p_adjusted);
@@ -128,6 +145,7 @@ Json nemenyi_op(Request& r) {
   stats::NemenyiOptions o;
   o.alpha = r.number("alpha", 0.05);
   o.higher_is_better = r.boolean("higher_is_better", true);
+  const auto names = read_names(r, data);
   r.finish();
   const stats::NemenyiResult n = stats::nemenyi(data, o);
   Json pairs = Json::array();
@@ -135,6 +153,10 @@ Json nemenyi_op(Request& r) {
     Json j;
     j["first"] = p.first;
     j["second"] = p.second;
+    if (names) {
+      j["first_name"] = (*names)[p.first];
+      j["second_name"] = (*names)[p.second];
+    }
     j["rank_difference"] = p.rank_difference;
     j["statistic"] = json_number(p.statistic);
     j["p_value"] = json_number(p.p_value);
@@ -142,6 +164,7 @@ Json nemenyi_op(Request& r) {
     pairs.push_back(std::move(j));
   }
   Json j;
+  if (names) j["names"] = *names;
   j["average_ranks"] = n.average_ranks;
   j["critical_difference"] = n.critical_difference;
   j["q_alpha"] = n.q_alpha;

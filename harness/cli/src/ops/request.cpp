@@ -148,6 +148,22 @@ std::string Request::string(std::string_view field, std::string_view default_val
   return j->get<std::string>();
 }
 
+std::optional<std::vector<std::string>> Request::optional_strings(std::string_view field) {
+  const Json* j = find(field);
+  if (!j) return std::nullopt;
+  if (!j->is_array()) {
+    fail(fmt::format("field \"{}\" is {}, but must be an array of strings", field, type_name(*j)));
+  }
+  std::vector<std::string> values;
+  for (std::size_t i = 0; i < j->size(); ++i) {
+    if (!(*j)[i].is_string()) {
+      fail(fmt::format("field \"{}\"[{}] is {}, but must be a string", field, i, type_name((*j)[i])));
+    }
+    values.push_back((*j)[i].get<std::string>());
+  }
+  return values;
+}
+
 std::string Request::choice(std::string_view field, std::string_view default_value,
                             const std::vector<std::string_view>& allowed) {
   std::string value = string(field, default_value);
