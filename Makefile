@@ -6,7 +6,7 @@ JOBS ?= 2
 BUILD_TYPE ?= RelWithDebInfo
 CMAKE_FLAGS ?=
 
-.PHONY: all deps configure build test demo bench clean format
+.PHONY: all deps configure build test demo bench clean format lint
 
 all: build
 
@@ -32,6 +32,11 @@ bench: build
 
 format:
 	git ls-files '*.h' '*.cpp' | xargs clang-format -i
+
+# clang-tidy (.clang-tidy) over the torch-free modules; slow on 2 cores, so not part of `make test`.
+lint: configure
+	git ls-files 'stats/src/*.cpp' 'protocols/src/*.cpp' 'harness/store/src/*.cpp' 'harness/cli/src/*.cpp' \
+	  | xargs clang-tidy -p $(BUILD) --quiet
 
 clean:
 	rm -rf $(BUILD)

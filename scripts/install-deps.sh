@@ -11,7 +11,7 @@ packages=(
   build-essential cmake ninja-build ccache pkg-config git
   libboost-math-dev libboost-program-options-dev
   libhdf5-dev libtomlplusplus-dev nlohmann-json3-dev libfmt-dev libssl-dev zlib1g-dev
-  libgtest-dev libgmock-dev libbenchmark-dev clang-14 libclang-rt-14-dev
+  libgtest-dev libgmock-dev libbenchmark-dev clang-14 libclang-rt-14-dev clang-format clang-tidy
   libtorch-dev libopenblas0-openmp dataset-fashion-mnist
   python3-h5py
 )

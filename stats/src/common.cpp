@@ -10,15 +10,19 @@ namespace rigor::stats {
 
 std::string_view to_string(Alternative alternative) {
   switch (alternative) {
-    case Alternative::kTwoSided: return "two-sided";
-    case Alternative::kGreater: return "greater";
-    case Alternative::kLess: return "less";
+    case Alternative::kTwoSided:
+      return "two-sided";
+    case Alternative::kGreater:
+      return "greater";
+    case Alternative::kLess:
+      return "less";
   }
   return "two-sided";
 }
 
 Alternative parse_alternative(std::string_view text, std::string_view field) {
-  if (text == "two-sided" || text == "two.sided" || text == "two_sided") return Alternative::kTwoSided;
+  if (text == "two-sided" || text == "two.sided" || text == "two_sided")
+    return Alternative::kTwoSided;
   if (text == "greater") return Alternative::kGreater;
   if (text == "less") return Alternative::kLess;
   throw StatsError(detail::cat(field, " is \"", text,
@@ -58,7 +62,8 @@ std::vector<double> average_ranks(std::span<const double> x) {
   const std::size_t n = x.size();
   std::vector<std::size_t> order(n);
   std::iota(order.begin(), order.end(), std::size_t{0});
-  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return x[a] < x[b]; });
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::size_t a, std::size_t b) { return x[a] < x[b]; });
   std::vector<double> ranks(n);
   std::size_t i = 0;
   while (i < n) {
@@ -113,7 +118,8 @@ double variance(std::span<const double> x) {
 }
 
 double median(std::span<const double> x) {
-  if (x.empty()) throw StatsError("median of an empty sample is undefined; pass at least one value");
+  if (x.empty())
+    throw StatsError("median of an empty sample is undefined; pass at least one value");
   std::vector<double> v(x.begin(), x.end());
   const std::size_t mid = v.size() / 2;
   std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(mid), v.end());

@@ -41,9 +41,10 @@ CounterRng::CounterRng(std::uint64_t seed, std::uint64_t stream)
       stream_(stream) {}
 
 void CounterRng::refill() {
-  buffer_ = philox4x32_10({static_cast<std::uint32_t>(block_), static_cast<std::uint32_t>(block_ >> 32),
-                           static_cast<std::uint32_t>(stream_), static_cast<std::uint32_t>(stream_ >> 32)},
-                          key_);
+  buffer_ = philox4x32_10(
+      {static_cast<std::uint32_t>(block_), static_cast<std::uint32_t>(block_ >> 32),
+       static_cast<std::uint32_t>(stream_), static_cast<std::uint32_t>(stream_ >> 32)},
+      key_);
   ++block_;
   used_ = 0;
 }
@@ -52,12 +53,11 @@ std::uint64_t CounterRng::next_u64() {
   if (used_ >= 2) refill();
   const std::size_t i = static_cast<std::size_t>(used_) * 2;
   ++used_;
-  return static_cast<std::uint64_t>(buffer_[i]) | (static_cast<std::uint64_t>(buffer_[i + 1]) << 32);
+  return static_cast<std::uint64_t>(buffer_[i]) |
+         (static_cast<std::uint64_t>(buffer_[i + 1]) << 32);
 }
 
-double CounterRng::uniform() {
-  return static_cast<double>(next_u64() >> 11) * 0x1.0p-53;
-}
+double CounterRng::uniform() { return static_cast<double>(next_u64() >> 11) * 0x1.0p-53; }
 
 std::uint64_t CounterRng::below(std::uint64_t n) {
   // Lemire's nearly divisionless method: multiply, reject the biased low range.

@@ -27,7 +27,8 @@ TEST(RigorApp, NoArgumentsIsAUsageError) {
 TEST(RigorApp, VersionNamesVersionAndCommit) {
   const auto r = run_cli({"--version"});
   EXPECT_EQ(r.code, 0);
-  EXPECT_THAT(r.out, ::testing::MatchesRegex("rigor [0-9]+\\.[0-9]+\\.[0-9]+ \\(commit ([0-9a-f]+|unknown)\\)\n"));
+  EXPECT_THAT(r.out, ::testing::MatchesRegex(
+                         "rigor [0-9]+\\.[0-9]+\\.[0-9]+ \\(commit ([0-9a-f]+|unknown)\\)\n"));
 }
 
 TEST(RigorApp, UnknownVerbIsNamed) {

@@ -24,7 +24,9 @@ inline CliResult run_cli(std::vector<std::string> args, const std::string& stdin
   return {code, out.str(), err.str()};
 }
 
-inline std::string data_path(const std::string& name) { return std::string(RIGOR_CLI_DATA_DIR) + "/" + name; }
+inline std::string data_path(const std::string& name) {
+  return std::string(RIGOR_CLI_DATA_DIR) + "/" + name;
+}
 
 }  // namespace rigor::test
 

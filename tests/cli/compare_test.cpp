@@ -1,10 +1,12 @@
 // Tests for harness/cli/src/compare.cpp and csv.cpp: `rigor compare`.
 // Expected t statistics from R 4.2.2:
 //   a <- c(0.912,0.921,0.905,0.918,0.925,0.915); b <- c(0.901,0.899,0.907,0.895,0.903,0.900)
-//   t.test(a, b, alternative = "greater")  # t = 4.58102700424079, df = 7.94639149919837, p = 0.000915602080558213
-//   t.test(a, b, paired = TRUE)            # t = 3.8447653550623, df = 5, p = 0.0120651075989471
+//   t.test(a, b, alternative = "greater")  # t = 4.58102700424079, df = 7.94639149919837, p =
+//   0.000915602080558213 t.test(a, b, paired = TRUE)            # t = 3.8447653550623, df = 5, p =
+//   0.0120651075989471
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+
 #include <nlohmann/json.hpp>
 
 #include "cli_test_util.h"
@@ -15,8 +17,8 @@ namespace {
 using ::testing::HasSubstr;
 
 TEST(RigorCompare, WelchTableMatchesRAndSupportsTheClaim) {
-  const auto r = run_cli({"compare", data_path("arm_a.csv"), data_path("arm_b.csv"), "--column", "acc",
-                          "--alternative", "greater"});
+  const auto r = run_cli({"compare", data_path("arm_a.csv"), data_path("arm_b.csv"), "--column",
+                          "acc", "--alternative", "greater"});
   EXPECT_EQ(r.code, 0) << r.err;
   EXPECT_THAT(r.out, HasSubstr("Welch t"));
   EXPECT_THAT(r.out, HasSubstr("t = 4.581 (df 7.946)"));
@@ -25,8 +27,8 @@ TEST(RigorCompare, WelchTableMatchesRAndSupportsTheClaim) {
 }
 
 TEST(RigorCompare, JsonCarriesFullPrecisionResults) {
-  const auto r = run_cli({"compare", data_path("arm_a.csv"), data_path("arm_b.csv"), "--column", "acc",
-                          "--alternative", "greater", "--json"});
+  const auto r = run_cli({"compare", data_path("arm_a.csv"), data_path("arm_b.csv"), "--column",
+                          "acc", "--alternative", "greater", "--json"});
   ASSERT_EQ(r.code, 0) << r.err;
   const auto j = nlohmann::json::parse(r.out);
   EXPECT_EQ(j["primary"], "welch");
@@ -41,8 +43,8 @@ TEST(RigorCompare, JsonCarriesFullPrecisionResults) {
 }
 
 TEST(RigorCompare, PairedRunsPairedTests) {
-  const auto r = run_cli({"compare", data_path("arm_a.csv"), data_path("arm_b.csv"), "--column", "2",
-                          "--paired", "--test", "all", "--json"});
+  const auto r = run_cli({"compare", data_path("arm_a.csv"), data_path("arm_b.csv"), "--column",
+                          "2", "--paired", "--test", "all", "--json"});
   ASSERT_EQ(r.code, 0) << r.err;
   const auto j = nlohmann::json::parse(r.out);
   ASSERT_EQ(j["tests"].size(), 4u);
@@ -54,15 +56,15 @@ TEST(RigorCompare, PairedRunsPairedTests) {
 }
 
 TEST(RigorCompare, WrongDirectionIsNotSupportedAndExitsOne) {
-  const auto r = run_cli({"compare", data_path("arm_b.csv"), data_path("arm_a.csv"), "--column", "acc",
-                          "--alternative", "greater"});
+  const auto r = run_cli({"compare", data_path("arm_b.csv"), data_path("arm_a.csv"), "--column",
+                          "acc", "--alternative", "greater"});
   EXPECT_EQ(r.code, 1);
   EXPECT_THAT(r.out, HasSubstr("not supported (significant in the other direction)"));
 }
 
 TEST(RigorCompare, UnderpoweredClaimIsInconclusiveWithSeedsNeeded) {
-  const auto r = run_cli({"compare", data_path("arm_a.csv"), data_path("arm_b.csv"), "--column", "acc",
-                          "--test", "mwu", "--alpha", "0.001", "--min-effect", "0.002"});
+  const auto r = run_cli({"compare", data_path("arm_a.csv"), data_path("arm_b.csv"), "--column",
+                          "acc", "--test", "mwu", "--alpha", "0.001", "--min-effect", "0.002"});
   EXPECT_EQ(r.code, 1);
   EXPECT_THAT(r.out, HasSubstr("inconclusive (power"));
   EXPECT_THAT(r.out, HasSubstr("seeds per arm for 80%"));
@@ -78,13 +80,18 @@ TEST(RigorCompare, ConstantArmsAreReportedAsNoVariance) {
 TEST(RigorCompare, BadCellNamesFileLineAndColumn) {
   const auto r = run_cli({"compare", data_path("bad_cell.csv"), data_path("arm_b.csv")});
   EXPECT_EQ(r.code, 2);
-  EXPECT_THAT(r.err, HasSubstr("bad_cell.csv:3:1: \"abc\" is not a number; every score must be a finite number"));
+  EXPECT_THAT(
+      r.err,
+      HasSubstr("bad_cell.csv:3:1: \"abc\" is not a number; every score must be a finite number"));
 }
 
 TEST(RigorCompare, MissingColumnListsTheHeader) {
-  const auto r = run_cli({"compare", data_path("arm_a.csv"), data_path("arm_b.csv"), "--column", "accuracy"});
+  const auto r =
+      run_cli({"compare", data_path("arm_a.csv"), data_path("arm_b.csv"), "--column", "accuracy"});
   EXPECT_EQ(r.code, 2);
-  EXPECT_THAT(r.err, HasSubstr("arm_a.csv:1: no column named \"accuracy\" in the header (seed, acc, loss)"));
+  EXPECT_THAT(
+      r.err,
+      HasSubstr("arm_a.csv:1: no column named \"accuracy\" in the header (seed, acc, loss)"));
 }
 
 TEST(RigorCompare, MissingFileIsNamed) {
@@ -94,14 +101,15 @@ TEST(RigorCompare, MissingFileIsNamed) {
 }
 
 TEST(RigorCompare, PairedNeedsEqualCounts) {
-  const auto r = run_cli({"compare", data_path("arm_a.csv"), data_path("short.csv"), "--column", "2",
-                          "--column-b", "1", "--paired"});
+  const auto r = run_cli({"compare", data_path("arm_a.csv"), data_path("short.csv"), "--column",
+                          "2", "--column-b", "1", "--paired"});
   EXPECT_EQ(r.code, 2);
   EXPECT_THAT(r.err, HasSubstr("--paired needs one score per seed in both files"));
 }
 
 TEST(RigorCompare, UsageErrorsExplainTheFix) {
-  auto r = run_cli({"compare", data_path("arm_a.csv"), data_path("arm_b.csv"), "--test", "wilcoxon"});
+  auto r =
+      run_cli({"compare", data_path("arm_a.csv"), data_path("arm_b.csv"), "--test", "wilcoxon"});
   EXPECT_EQ(r.code, 2);
   EXPECT_THAT(r.err, HasSubstr("add --paired"));
   r = run_cli({"compare", data_path("arm_a.csv"), data_path("arm_b.csv"), "--test", "ttest"});

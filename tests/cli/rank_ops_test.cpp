@@ -146,9 +146,12 @@ TEST(RankOps, MethodNamesAreEchoedAndChecked) {
                             "names": ["a", "b"]})");
   EXPECT_EQ(p["comparisons"][0]["first_name"], "a");
   EXPECT_EQ(p["comparisons"][0]["second_name"], "b");
-  const auto r = run_cli({"stats"}, R"({"op": "nemenyi", "data": [[1, 2, 3]], "names": ["a", "b"]})");
+  const auto r =
+      run_cli({"stats"}, R"({"op": "nemenyi", "data": [[1, 2, 3]], "names": ["a", "b"]})");
   EXPECT_EQ(r.code, 2);
-  EXPECT_THAT(r.err, HasSubstr("field \"names\" has 2 entries, but \"data\" has 3 columns (one name per method)"));
+  EXPECT_THAT(
+      r.err,
+      HasSubstr("field \"names\" has 2 entries, but \"data\" has 3 columns (one name per method)"));
 }
 
 TEST(RankOps, PairwiseWilcoxonAdjustsWithHolm) {

@@ -1,11 +1,11 @@
 // Tests for stats/src/common.cpp: validation messages, ranks, summaries.
 #include "rigor/stats/common.h"
 
-#include <cmath>
-#include <limits>
-
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+
+#include <cmath>
+#include <limits>
 
 namespace rigor::stats {
 namespace {
@@ -35,18 +35,22 @@ TEST(RequireFinite, NamesTheIndexOfAnInfinity) {
 
 TEST(RequireFinite, RejectsTooFewValues) {
   std::vector<double> x = {1.0};
-  EXPECT_EQ(error_of([&] { require_finite(x, "x", 2); }), "x has 1 value, but at least 2 are required");
-  EXPECT_EQ(error_of([&] { require_finite({}, "y"); }), "y has 0 values, but at least 1 is required");
+  EXPECT_EQ(error_of([&] { require_finite(x, "x", 2); }),
+            "x has 1 value, but at least 2 are required");
+  EXPECT_EQ(error_of([&] { require_finite({}, "y"); }),
+            "y has 0 values, but at least 1 is required");
 }
 
 TEST(RequireSameLength, SaysHowToFixIt) {
   std::vector<double> x = {1, 2, 3}, y = {1, 2};
-  EXPECT_EQ(error_of([&] { require_same_length(x, y); }),
-            "paired data need equal lengths, but x has 3 values and y has 2; pair them by replicate");
+  EXPECT_EQ(
+      error_of([&] { require_same_length(x, y); }),
+      "paired data need equal lengths, but x has 3 values and y has 2; pair them by replicate");
 }
 
 TEST(RequireLevel, RejectsOutsideUnitInterval) {
-  EXPECT_EQ(error_of([] { require_level(1.5, "conf_level"); }), "conf_level is 1.5, but must be in (0, 1)");
+  EXPECT_EQ(error_of([] { require_level(1.5, "conf_level"); }),
+            "conf_level is 1.5, but must be in (0, 1)");
   EXPECT_THAT(error_of([] { require_level(0.0, "alpha"); }), HasSubstr("alpha is 0"));
   EXPECT_NO_THROW(require_level(0.95, "conf_level"));
 }
@@ -57,7 +61,8 @@ TEST(ParseAlternative, AcceptsRAndScipySpellings) {
   EXPECT_EQ(parse_alternative("greater"), Alternative::kGreater);
   EXPECT_EQ(parse_alternative("less"), Alternative::kLess);
   EXPECT_EQ(error_of([] { parse_alternative("bigger", "claims[0].alternative"); }),
-            "claims[0].alternative is \"bigger\", but must be one of \"two-sided\", \"greater\", \"less\"");
+            "claims[0].alternative is \"bigger\", but must be one of \"two-sided\", \"greater\", "
+            "\"less\"");
 }
 
 TEST(AverageRanks, MatchesRRankWithTies) {

@@ -37,13 +37,15 @@ std::vector<double> as_doubles(const nlohmann::json& array) {
 ::testing::AssertionResult RelNear(const char* actual_expr, const char* expected_expr, const char*,
                                    double actual, double expected, double rel_tol) {
   const bool ok = std::isinf(expected) ? actual == expected
-                  : std::isnan(expected) ? std::isnan(actual)
-                  : std::abs(actual - expected) <= rel_tol * std::abs(expected);
+                  : std::isnan(expected)
+                      ? std::isnan(actual)
+                      : std::abs(actual - expected) <= rel_tol * std::abs(expected);
   if (ok) return ::testing::AssertionSuccess();
   std::ostringstream msg;
   msg.precision(17);
   msg << actual_expr << " = " << actual << " differs from " << expected_expr << " = " << expected
-      << " by relative " << (expected != 0 ? std::abs(actual - expected) / std::abs(expected) : std::abs(actual))
+      << " by relative "
+      << (expected != 0 ? std::abs(actual - expected) / std::abs(expected) : std::abs(actual))
       << " > " << rel_tol;
   return ::testing::AssertionFailure() << msg.str();
 }

@@ -1,13 +1,14 @@
-// Test helpers: golden reference values (JSON files in tests/stats/data, each written by a committed
-// script under scripts/golden/ that names the tool and version it used) and tolerance checks.
+// Test helpers: golden reference values (JSON files in tests/stats/data, each written by a
+// committed script under scripts/golden/ that names the tool and version it used) and tolerance
+// checks.
 #ifndef RIGOR_TESTS_STATS_GOLDEN_H_
 #define RIGOR_TESTS_STATS_GOLDEN_H_
 
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 
 namespace rigor::test {
 
@@ -19,9 +20,11 @@ double as_double(const nlohmann::json& value);
 std::vector<double> as_doubles(const nlohmann::json& array);
 
 // |actual - expected| <= rel_tol * |expected|, or <= abs_floor when expected is 0 (default 0:
-// exact). Infinities must match exactly. Use as EXPECT_PRED_FORMAT3(RelNear, actual, expected, tol).
+// exact). Infinities must match exactly. Use as EXPECT_PRED_FORMAT3(RelNear, actual, expected,
+// tol).
 ::testing::AssertionResult RelNear(const char* actual_expr, const char* expected_expr,
-                                   const char* tol_expr, double actual, double expected, double rel_tol);
+                                   const char* tol_expr, double actual, double expected,
+                                   double rel_tol);
 
 }  // namespace rigor::test
 

@@ -1,8 +1,8 @@
-#include <exception>
-#include <ostream>
-
 #include <fmt/format.h>
 #include <fmt/ostream.h>
+
+#include <exception>
+#include <ostream>
 
 #include "rigor/cli.h"
 #include "rigor/error.h"
@@ -16,7 +16,8 @@ const std::vector<Verb>& verbs() {
        &compare_main},
       {"stats", "batch statistics: JSON requests in, JSON results out (for scripts)", &stats_main},
       {"validate", "check a protocol file and print its canonical hash", &validate_main},
-      {"plan", "list every run cell of a protocol, its seeds, and the seeds each claim needs", &plan_main},
+      {"plan", "list every run cell of a protocol, its seeds, and the seeds each claim needs",
+       &plan_main},
       {"inspect", "summary of a study store: runs by arm and status", &inspect_main},
       {"export", "export a study store as tidy CSV or JSON tables", &export_main},
       {"merge", "merge study stores (shards) into one", &merge_main},
@@ -27,17 +28,20 @@ const std::vector<Verb>& verbs() {
 namespace {
 
 void print_help(std::ostream& out) {
-  out << "rigor " << version() << " — pre-registered, reproducible, statistically tested benchmark claims\n\n"
+  out << "rigor " << version()
+      << " — pre-registered, reproducible, statistically tested benchmark claims\n\n"
       << "Usage: rigor <verb> [options]\n"
       << "       rigor <verb> --help      options of one verb\n"
       << "       rigor --version\n\nVerbs:\n";
   for (const Verb& v : verbs()) out << fmt::format("  {:<10} {}\n", v.name, v.summary);
-  out << "\nExit codes: 0 ok, 1 a claim or test failed (where a verb says so), 2 usage or input error.\n";
+  out << "\nExit codes: 0 ok, 1 a claim or test failed (where a verb says so), 2 usage or input "
+         "error.\n";
 }
 
 }  // namespace
 
-int run(const std::vector<std::string>& args, std::istream& in, std::ostream& out, std::ostream& err) {
+int run(const std::vector<std::string>& args, std::istream& in, std::ostream& out,
+        std::ostream& err) {
   if (args.size() < 2) {
     print_help(err);
     return kExitUsage;

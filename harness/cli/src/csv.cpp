@@ -1,13 +1,13 @@
 #include "csv.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
 #include <fstream>
 #include <optional>
-
-#include <fmt/format.h>
 
 #include "rigor/error.h"
 
@@ -54,7 +54,8 @@ std::vector<double> read_score_column(const std::string& path, const std::string
   std::optional<std::size_t> index;  // 0-based column
   if (!column.empty() && std::all_of(column.begin(), column.end(), ::isdigit)) {
     const auto k = std::stoul(column);
-    if (k == 0) throw Error(fmt::format("--column {} is not valid: column indices start at 1", column));
+    if (k == 0)
+      throw Error(fmt::format("--column {} is not valid: column indices start at 1", column));
     index = k - 1;
   }
   bool first_row = true;
@@ -70,9 +71,10 @@ std::vector<double> read_score_column(const std::string& path, const std::string
         // A named column: the first row must be a header that holds it.
         auto it = std::find(cells.begin(), cells.end(), column);
         if (it == cells.end()) {
-          throw Error(fmt::format("{}:{}: no column named \"{}\" in the header ({}); pass --column with "
-                                  "one of those names or a 1-based index",
-                                  path, line_no, column, fmt::join(cells, ", ")));
+          throw Error(
+              fmt::format("{}:{}: no column named \"{}\" in the header ({}); pass --column with "
+                          "one of those names or a 1-based index",
+                          path, line_no, column, fmt::join(cells, ", ")));
         }
         index = static_cast<std::size_t>(it - cells.begin());
         first_row = false;
@@ -81,8 +83,8 @@ std::vector<double> read_score_column(const std::string& path, const std::string
       index = cells.size() - 1;
     }
     if (*index >= cells.size()) {
-      throw Error(fmt::format("{}:{}: row has {} column(s), but column {} was asked for", path, line_no,
-                              cells.size(), *index + 1));
+      throw Error(fmt::format("{}:{}: row has {} column(s), but column {} was asked for", path,
+                              line_no, cells.size(), *index + 1));
     }
     const std::string& cell = cells[*index];
     const auto value = parse_number(cell);
@@ -92,17 +94,21 @@ std::vector<double> read_score_column(const std::string& path, const std::string
     }
     first_row = false;
     if (!value) {
-      throw Error(fmt::format("{}:{}:{}: \"{}\" is not a number; every score must be a finite number",
-                              path, line_no, *index + 1, cell));
+      throw Error(
+          fmt::format("{}:{}:{}: \"{}\" is not a number; every score must be a finite number", path,
+                      line_no, *index + 1, cell));
     }
     if (!std::isfinite(*value)) {
-      throw Error(fmt::format("{}:{}:{}: score is {}; a diverged run must be handled explicitly (drop it "
-                              "with a note, or record it as the worst score)",
-                              path, line_no, *index + 1, cell));
+      throw Error(
+          fmt::format("{}:{}:{}: score is {}; a diverged run must be handled explicitly (drop it "
+                      "with a note, or record it as the worst score)",
+                      path, line_no, *index + 1, cell));
     }
     values.push_back(*value);
   }
-  if (values.empty()) throw Error(fmt::format("{}: no scores found; expected one number per line (one per seed)", path));
+  if (values.empty())
+    throw Error(
+        fmt::format("{}: no scores found; expected one number per line (one per seed)", path));
   return values;
 }
 

@@ -12,9 +12,9 @@ namespace rigor::cli {
 
 using Json = nlohmann::ordered_json;
 
-Json json_number(double value);                    // finite -> number, else "inf"/"-inf"/"nan"
-Json to_json(const stats::Interval& interval);     // [lower, upper]
-Json to_json(const stats::TestResult& result);     // every field; absent optionals are null
+Json json_number(double value);                 // finite -> number, else "inf"/"-inf"/"nan"
+Json to_json(const stats::Interval& interval);  // [lower, upper]
+Json to_json(const stats::TestResult& result);  // every field; absent optionals are null
 
 }  // namespace rigor::cli
 

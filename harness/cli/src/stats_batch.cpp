@@ -1,11 +1,11 @@
 // `rigor stats`: batch statistics for scripts in any language. Reads one JSON request object or an
 // array of them (from a file or stdin), runs each, writes the results as JSON to stdout.
+#include <fmt/format.h>
+
+#include <boost/program_options.hpp>
 #include <fstream>
 #include <iostream>
 #include <sstream>
-
-#include <boost/program_options.hpp>
-#include <fmt/format.h>
 
 #include "json_io.h"
 #include "ops/ops.h"
@@ -22,14 +22,18 @@ constexpr std::string_view kUsage =
     "Reads one request object or an array of them, e.g.\n"
     "  {\"op\": \"t_test\", \"x\": [1, 2, 3], \"y\": [2, 3, 4]}\n"
     "and writes one result object (or an array, in the same order) to stdout.\n"
-    "Every op and field is documented in docs/stats-batch.md. An unknown op or field is an error.\n\n";
+    "Every op and field is documented in docs/stats-batch.md. An unknown op or field is an "
+    "error.\n\n";
 
 Json run_one(const Json& request, const std::string& where) {
-  if (!request.is_object()) throw RequestError(fmt::format("{}: must be a JSON object with an \"op\" field", where));
+  if (!request.is_object())
+    throw RequestError(fmt::format("{}: must be a JSON object with an \"op\" field", where));
   auto op_it = request.find("op");
   if (op_it == request.end() || !op_it->is_string()) {
-    throw RequestError(fmt::format("{}: field \"op\" is required and must be a string; "
-                                   "`rigor stats --list-ops` lists the ops", where));
+    throw RequestError(
+        fmt::format("{}: field \"op\" is required and must be a string; "
+                    "`rigor stats --list-ops` lists the ops",
+                    where));
   }
   const std::string name = op_it->get<std::string>();
   const Op* op = find_op(name);
@@ -57,9 +61,10 @@ Json run_one(const Json& request, const std::string& where) {
 int stats_main(const std::vector<std::string>& args, Io& io) {
   po::options_description options("Options");
   options.add_options()("help,h", "show this help")("pretty", "indent the JSON output")(
-      "keep-going", "on a bad request, write {\"op\", \"error\"} in its place and go on (exit 2 at the end)")(
-      "list-ops", "list the ops with a one-line summary")("input", po::value<std::string>()->default_value("-"),
-                                                           "request file, or - for stdin");
+      "keep-going",
+      "on a bad request, write {\"op\", \"error\"} in its place and go on (exit 2 at the end)")(
+      "list-ops", "list the ops with a one-line summary")(
+      "input", po::value<std::string>()->default_value("-"), "request file, or - for stdin");
   po::positional_options_description positional;
   positional.add("input", 1);
   po::variables_map vm;

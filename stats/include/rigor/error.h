@@ -1,8 +1,8 @@
 // rigor/error.h — the one exception base of rigor; every module throws a subclass of it.
 //
 //   try { rigor::stats::welch_t_test(a, b); }
-//   catch (const rigor::stats::StatsError& e) { std::cerr << e.what(); }  // names field, value, fix
-//   catch (const rigor::Error& e) { ... }                                  // any rigor module
+//   catch (const rigor::stats::StatsError& e) { std::cerr << e.what(); }  // names field, value,
+//   fix catch (const rigor::Error& e) { ... }                                  // any rigor module
 #ifndef RIGOR_ERROR_H_
 #define RIGOR_ERROR_H_
 

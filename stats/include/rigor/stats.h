@@ -3,7 +3,8 @@
 //
 //   std::vector<double> a = {0.91, 0.92, 0.90}, b = {0.88, 0.89, 0.90};
 //   rigor::stats::TestResult r = rigor::stats::welch_t_test(a, b);
-//   std::vector<double> adj = rigor::stats::adjust_p_values(p, rigor::stats::Correction::kHolm).adjusted;
+//   std::vector<double> adj = rigor::stats::adjust_p_values(p,
+//   rigor::stats::Correction::kHolm).adjusted;
 #ifndef RIGOR_STATS_H_
 #define RIGOR_STATS_H_
 

@@ -20,7 +20,8 @@ inline constexpr int kExitUsage = 2;
 
 // Runs `rigor` with argv (args[0] is the program name). Never throws: errors go to `err`
 // as "rigor <verb>: <message>" and map to an exit code.
-int run(const std::vector<std::string>& args, std::istream& in, std::ostream& out, std::ostream& err);
+int run(const std::vector<std::string>& args, std::istream& in, std::ostream& out,
+        std::ostream& err);
 
 std::string_view version();     // e.g. "0.1.0"
 std::string_view git_commit();  // short commit the binary was built from, or "unknown"

@@ -21,10 +21,11 @@ struct Op {
 };
 
 // One function per ops file, each appends its ops.
-void add_ttest_ops(std::vector<Op>& ops);       // t_test, power_t, power_noether
-void add_rank_ops(std::vector<Op>& ops);        // mann_whitney, wilcoxon, sign_test, kruskal_wallis,
-                                                // friedman, pairwise_wilcoxon, nemenyi
-void add_correction_ops(std::vector<Op>& ops);  // adjust, partial_conjunction, shapiro_wilk, ks_2samp
+void add_ttest_ops(std::vector<Op>& ops);  // t_test, power_t, power_noether
+void add_rank_ops(std::vector<Op>& ops);   // mann_whitney, wilcoxon, sign_test, kruskal_wallis,
+                                           // friedman, pairwise_wilcoxon, nemenyi
+void add_correction_ops(
+    std::vector<Op>& ops);  // adjust, partial_conjunction, shapiro_wilk, ks_2samp
 void add_resampling_ops(std::vector<Op>& ops);  // bootstrap_ci, effect_size, aggregate,
                                                 // permutation_test
 void add_aso_ops(std::vector<Op>& ops);         // aso, p_outperform, power_simulation

@@ -84,7 +84,8 @@ Json friedman_op(Request& r) {
 
 // Optional "names" of the methods (the columns of "data"): checked against the column count and
 // echoed beside the column indices in the result.
-std::optional<std::vector<std::string>> read_names(Request& r, const std::vector<std::vector<double>>& data) {
+std::optional<std::vector<std::string>> read_names(Request& r,
+                                                   const std::vector<std::vector<double>>& data) {
   auto names = r.optional_strings("names");
   const std::size_t columns = data.empty() ? 0 : data.front().size();
   if (names && names->size() != columns) {

@@ -1,24 +1,31 @@
 #include "request.h"
 
+#include <fmt/format.h>
+
 #include <cmath>
 #include <limits>
-
-#include <fmt/format.h>
 
 namespace rigor::cli {
 namespace {
 
 std::string type_name(const Json& j) {
   switch (j.type()) {
-    case Json::value_t::null: return "null";
-    case Json::value_t::boolean: return "a boolean";
-    case Json::value_t::string: return "a string";
-    case Json::value_t::array: return "an array";
-    case Json::value_t::object: return "an object";
+    case Json::value_t::null:
+      return "null";
+    case Json::value_t::boolean:
+      return "a boolean";
+    case Json::value_t::string:
+      return "a string";
+    case Json::value_t::array:
+      return "an array";
+    case Json::value_t::object:
+      return "an object";
     case Json::value_t::number_integer:
     case Json::value_t::number_unsigned:
-    case Json::value_t::number_float: return "a number";
-    default: return "an unsupported value";
+    case Json::value_t::number_float:
+      return "a number";
+    default:
+      return "an unsupported value";
   }
 }
 
@@ -26,7 +33,8 @@ std::string type_name(const Json& j) {
 
 Request::Request(const Json& object, std::string context)
     : object_(object), context_(std::move(context)) {
-  if (!object_.is_object()) fail(fmt::format("must be a JSON object, but is {}", type_name(object_)));
+  if (!object_.is_object())
+    fail(fmt::format("must be a JSON object, but is {}", type_name(object_)));
 }
 
 void Request::fail(std::string_view message) const {
@@ -94,7 +102,8 @@ std::vector<std::vector<double>> Request::matrix(std::string_view field) {
 std::optional<double> Request::optional_number(std::string_view field) {
   const Json* j = find(field);
   if (!j) return std::nullopt;
-  if (!j->is_number()) fail(fmt::format("field \"{}\" is {}, but must be a number", field, type_name(*j)));
+  if (!j->is_number())
+    fail(fmt::format("field \"{}\" is {}, but must be a number", field, type_name(*j)));
   return j->get<double>();
 }
 
@@ -128,7 +137,8 @@ std::uint64_t Request::seed(std::string_view field, std::uint64_t default_value)
   const Json* j = find(field);
   if (!j) return default_value;
   if (j->is_number_unsigned()) return j->get<std::uint64_t>();
-  if (j->is_number_integer() && j->get<std::int64_t>() >= 0) return static_cast<std::uint64_t>(j->get<std::int64_t>());
+  if (j->is_number_integer() && j->get<std::int64_t>() >= 0)
+    return static_cast<std::uint64_t>(j->get<std::int64_t>());
   fail(fmt::format("field \"{}\" must be a non-negative integer below 2^64", field));
 }
 
@@ -144,7 +154,8 @@ bool Request::boolean(std::string_view field, bool default_value) {
 std::string Request::string(std::string_view field, std::string_view default_value) {
   const Json* j = find(field);
   if (!j) return std::string(default_value);
-  if (!j->is_string()) fail(fmt::format("field \"{}\" is {}, but must be a string", field, type_name(*j)));
+  if (!j->is_string())
+    fail(fmt::format("field \"{}\" is {}, but must be a string", field, type_name(*j)));
   return j->get<std::string>();
 }
 
@@ -157,7 +168,8 @@ std::optional<std::vector<std::string>> Request::optional_strings(std::string_vi
   std::vector<std::string> values;
   for (std::size_t i = 0; i < j->size(); ++i) {
     if (!(*j)[i].is_string()) {
-      fail(fmt::format("field \"{}\"[{}] is {}, but must be a string", field, i, type_name((*j)[i])));
+      fail(fmt::format("field \"{}\"[{}] is {}, but must be a string", field, i,
+                       type_name((*j)[i])));
     }
     values.push_back((*j)[i].get<std::string>());
   }
@@ -188,7 +200,8 @@ void Request::finish() {
   for (auto it = object_.begin(); it != object_.end(); ++it) {
     if (it.key() == "op" || known_.count(it.key())) continue;
     std::vector<std::string> fields(known_.begin(), known_.end());
-    fail(fmt::format("unknown field \"{}\"; known fields: op, {}", it.key(), fmt::join(fields, ", ")));
+    fail(fmt::format("unknown field \"{}\"; known fields: op, {}", it.key(),
+                     fmt::join(fields, ", ")));
   }
 }
 

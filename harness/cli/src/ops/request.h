@@ -43,7 +43,8 @@ class Request {
   std::uint64_t seed(std::string_view field, std::uint64_t default_value);
   bool boolean(std::string_view field, bool default_value);
   std::string string(std::string_view field, std::string_view default_value);
-  std::optional<std::vector<std::string>> optional_strings(std::string_view field);  // array of strings
+  std::optional<std::vector<std::string>> optional_strings(
+      std::string_view field);  // array of strings
   // One of `allowed`; the error lists them.
   std::string choice(std::string_view field, std::string_view default_value,
                      const std::vector<std::string_view>& allowed);

@@ -30,7 +30,8 @@ enum class Alternative { kTwoSided, kGreater, kLess };
 
 // "two-sided", "greater", "less" (R's spelling).
 std::string_view to_string(Alternative alternative);
-// Accepts "two-sided", "two.sided", "two_sided", "greater", "less"; throws StatsError naming `field`.
+// Accepts "two-sided", "two.sided", "two_sided", "greater", "less"; throws StatsError naming
+// `field`.
 Alternative parse_alternative(std::string_view text, std::string_view field = "alternative");
 
 // A closed interval [lower, upper]; either end may be -inf/+inf for one-sided intervals.
@@ -42,16 +43,16 @@ struct Interval {
 // Result of a hypothesis test. Fields that a test does not define stay empty (std::nullopt),
 // never NaN.
 struct TestResult {
-  std::string method;                         // e.g. "Welch Two Sample t-test" (R's method string)
+  std::string method;  // e.g. "Welch Two Sample t-test" (R's method string)
   Alternative alternative = Alternative::kTwoSided;
-  double statistic = 0.0;                     // t, W, V, D, chi-squared, ... (see statistic_name)
-  std::string statistic_name;                 // "t", "W", "V", "D", "chi-squared", "S", ...
-  std::optional<double> df;                   // degrees of freedom, when the test has them
-  double p_value = 1.0;                       // in [0, 1]
-  std::optional<double> estimate;             // e.g. difference of means, median difference
-  std::optional<Interval> ci;                 // confidence interval for `estimate`
-  double conf_level = 0.95;                   // level of `ci`
-  bool exact = false;                         // p from an exact null distribution
+  double statistic = 0.0;          // t, W, V, D, chi-squared, ... (see statistic_name)
+  std::string statistic_name;      // "t", "W", "V", "D", "chi-squared", "S", ...
+  std::optional<double> df;        // degrees of freedom, when the test has them
+  double p_value = 1.0;            // in [0, 1]
+  std::optional<double> estimate;  // e.g. difference of means, median difference
+  std::optional<Interval> ci;      // confidence interval for `estimate`
+  double conf_level = 0.95;        // level of `ci`
+  bool exact = false;              // p from an exact null distribution
   // Degenerate input (zero variance, all differences zero): the routine returns a defined answer
   // documented in docs/stats.md, sets `degenerate` and explains in `note` ("no variance: ...").
   bool degenerate = false;
