@@ -17,18 +17,6 @@ using ::testing::HasSubstr;
 using ::testing::StartsWith;
 using Json = nlohmann::json;
 
-Json run_ok(const std::string& request) {
-  const auto r = run_cli({"stats"}, request);
-  EXPECT_EQ(r.code, 0) << r.err;
-  return Json::parse(r.out);
-}
-
-std::string run_error(const std::string& request) {
-  const auto r = run_cli({"stats"}, request);
-  EXPECT_EQ(r.code, 2) << r.out;
-  return r.err;
-}
-
 TEST(AsoOp, MatchesTheIndependentImplementation) {
   // aso.json pipeline case "n=5 m=5": eps_hat 0, sigma_hat 0.17199438926650373,
   // eps_min 0.178925208601226.

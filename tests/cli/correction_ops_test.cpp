@@ -16,18 +16,6 @@ namespace {
 using ::testing::HasSubstr;
 using Json = nlohmann::json;
 
-Json run_ok(const std::string& request) {
-  const auto r = run_cli({"stats"}, request);
-  EXPECT_EQ(r.code, 0) << r.err;
-  return Json::parse(r.out);
-}
-
-std::string run_error(const std::string& request) {
-  const auto r = run_cli({"stats"}, request);
-  EXPECT_NE(r.code, 0) << r.out;
-  return r.err;
-}
-
 TEST(AdjustOp, HolmIsTheDefault) {
   // R: p.adjust(c(0.01, 0.04, 0.03, 0.005), "holm") = 0.03 0.06 0.06 0.02.
   const Json j = run_ok(R"({"op": "adjust", "p": [0.01, 0.04, 0.03, 0.005]})");

@@ -17,12 +17,6 @@ namespace {
 using ::testing::HasSubstr;
 using Json = nlohmann::json;
 
-Json run_ok(const std::string& request) {
-  const auto r = run_cli({"stats"}, request);
-  EXPECT_EQ(r.code, 0) << r.err;
-  return Json::parse(r.out);
-}
-
 TEST(RankOps, MannWhitneyExactMatchesR) {
   // R: wilcox.test(c(0.91, 0.93, 0.90, 0.94, 0.95), c(0.88, 0.89, 0.905, 0.87), conf.int = TRUE)
   //    W = 19, p-value = 0.031746031746031744, estimate 0.04, CI [0.005, 0.07].

@@ -16,18 +16,6 @@ namespace {
 using ::testing::HasSubstr;
 using Json = nlohmann::json;
 
-Json run_ok(const std::string& request) {
-  const auto r = run_cli({"stats"}, request);
-  EXPECT_EQ(r.code, 0) << r.err;
-  return Json::parse(r.out);
-}
-
-std::string run_error(const std::string& request) {
-  const auto r = run_cli({"stats"}, request);
-  EXPECT_NE(r.code, 0) << r.out;
-  return r.err;
-}
-
 TEST(BootstrapCiOp, ReturnsTheSeededInterval) {
   const Json j = run_ok(R"({"op": "bootstrap_ci", "x": [0.91, 0.93, 0.90, 0.94, 0.92, 0.95],
                             "n_resamples": 2000, "seed": 7, "threads": 2})");

@@ -14,12 +14,6 @@ namespace {
 using ::testing::HasSubstr;
 using Json = nlohmann::json;
 
-Json run_ok(const std::string& request) {
-  const auto r = run_cli({"stats"}, request);
-  EXPECT_EQ(r.code, 0) << r.err;
-  return Json::parse(r.out);
-}
-
 TEST(TTestOp, WelchIsTheDefault) {
   // R: t.test(c(0.91, 0.92, 0.90), c(0.88, 0.89, 0.90), alternative = "greater")
   //    t = 2.4495, df = 4, p-value = 0.03524, CI 0.002593544 to Inf.

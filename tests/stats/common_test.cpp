@@ -7,20 +7,14 @@
 #include <cmath>
 #include <limits>
 
+#include "golden.h"
+
 namespace rigor::stats {
 namespace {
 
 using ::testing::HasSubstr;
 
-template <class F>
-std::string error_of(F&& f) {
-  try {
-    f();
-  } catch (const StatsError& e) {
-    return e.what();
-  }
-  return "<no StatsError thrown>";
-}
+using ::rigor::test::error_of;
 
 TEST(RequireFinite, NamesTheIndexOfANaN) {
   std::vector<double> x = {1.0, 2.0, std::nan(""), 4.0};

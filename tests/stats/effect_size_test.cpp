@@ -29,15 +29,7 @@ using ::testing::StartsWith;
 constexpr double kTol = 1e-10;
 constexpr double kInf = std::numeric_limits<double>::infinity();
 
-template <class F>
-std::string error_of(F&& f) {
-  try {
-    f();
-  } catch (const StatsError& e) {
-    return e.what();
-  }
-  return "<no StatsError thrown>";
-}
+using ::rigor::test::error_of;
 
 ::testing::AssertionResult Near(double actual, double expected, double scale = 0.0) {
   const double bound = kTol * std::max(std::abs(expected), scale);

@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "rigor/stats/common.h"
+
 namespace rigor::test {
 
 // Parses tests/stats/data/<name>. Fails the test (ADD_FAILURE + throws) if missing or malformed.
@@ -25,6 +27,18 @@ std::vector<double> as_doubles(const nlohmann::json& array);
 ::testing::AssertionResult RelNear(const char* actual_expr, const char* expected_expr,
                                    const char* tol_expr, double actual, double expected,
                                    double rel_tol);
+
+// The message of the StatsError that f() throws, or "<no StatsError thrown>": tests assert the
+// text.
+template <class F>
+std::string error_of(F&& f) {
+  try {
+    f();
+  } catch (const ::rigor::stats::StatsError& e) {
+    return e.what();
+  }
+  return "<no StatsError thrown>";
+}
 
 }  // namespace rigor::test
 

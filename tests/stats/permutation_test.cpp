@@ -29,15 +29,7 @@ namespace {
 using ::testing::HasSubstr;
 using ::testing::StartsWith;
 
-template <class F>
-std::string error_of(F&& f) {
-  try {
-    f();
-  } catch (const StatsError& e) {
-    return e.what();
-  }
-  return "<no StatsError thrown>";
-}
+using ::rigor::test::error_of;
 
 ::testing::AssertionResult Near(double actual, double expected, double rel, double floor = 0.0) {
   const double bound = rel * std::max(std::abs(expected), floor);

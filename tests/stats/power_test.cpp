@@ -20,15 +20,7 @@ namespace {
 
 using ::testing::HasSubstr;
 
-template <class F>
-std::string error_of(F&& f) {
-  try {
-    f();
-  } catch (const StatsError& e) {
-    return e.what();
-  }
-  return "<no StatsError thrown>";
-}
+using ::rigor::test::error_of;
 
 TEST(PowerTTest, MatchesRPowerTTest) {
   const auto golden = rigor::test::load_golden("power.json");

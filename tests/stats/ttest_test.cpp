@@ -27,15 +27,7 @@ using ::testing::StartsWith;
 constexpr double kTol = 1e-10;
 constexpr double kInf = std::numeric_limits<double>::infinity();
 
-template <class F>
-std::string error_of(F&& f) {
-  try {
-    f();
-  } catch (const StatsError& e) {
-    return e.what();
-  }
-  return "<no StatsError thrown>";
-}
+using ::rigor::test::error_of;
 
 TestResult run_kind(const std::string& kind, const std::vector<double>& x,
                     const std::vector<double>& y, const TTestOptions& options) {

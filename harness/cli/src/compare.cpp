@@ -24,6 +24,7 @@
 
 #include "csv.h"
 #include "json_io.h"
+#include "options.h"
 #include "rigor/cli.h"
 #include "rigor/error.h"
 #include "rigor/stats.h"
@@ -351,13 +352,7 @@ int compare_main(const std::vector<std::string>& args, Io& io) {
   all.add(desc).add(hidden);
   po::positional_options_description pos;
   pos.add("files", 2);
-  po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    throw UsageError(e.what());
-  }
+  const po::variables_map vm = parse_options(args, all, pos);
   if (vm.count("help")) {
     io.out << kUsage << desc;
     return kExitOk;

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "options.h"
 #include "rigor/cli.h"
 #include "rigor/protocols.h"
 #include "verbs.h"
@@ -38,14 +39,7 @@ po::variables_map parse(const std::vector<std::string>& args, po::options_descri
   options.add_options()("protocol", po::value<std::string>(), "protocol file");
   po::positional_options_description positional;
   positional.add("protocol", 1);
-  po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(args).options(options).positional(positional).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    throw UsageError(e.what());
-  }
-  return vm;
+  return parse_options(args, options, positional);
 }
 
 std::string hex(std::uint64_t v) { return fmt::format("{:016x}", v); }

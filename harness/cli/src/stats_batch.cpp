@@ -9,6 +9,7 @@
 
 #include "json_io.h"
 #include "ops/ops.h"
+#include "options.h"
 #include "rigor/cli.h"
 #include "verbs.h"
 
@@ -67,13 +68,7 @@ int stats_main(const std::vector<std::string>& args, Io& io) {
       "input", po::value<std::string>()->default_value("-"), "request file, or - for stdin");
   po::positional_options_description positional;
   positional.add("input", 1);
-  po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(args).options(options).positional(positional).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    throw UsageError(e.what());
-  }
+  const po::variables_map vm = parse_options(args, options, positional);
   if (vm.count("help")) {
     io.out << kUsage << options;
     return kExitOk;

@@ -12,6 +12,7 @@
 #include <set>
 
 #include "json_io.h"
+#include "options.h"
 #include "rigor/cli.h"
 #include "rigor/store.h"
 #include "verbs.h"
@@ -48,19 +49,6 @@ constexpr std::string_view kMergeUsage =
     "identical duplicates are merged. To merge into an existing store, list it as an input too:\n"
     "  rigor merge all.h5 shard-07.h5 -o all.h5\n"
     "Merging again changes nothing (idempotent). /analysis is not carried over.\n\n";
-
-po::variables_map parse(const std::vector<std::string>& args,
-                        const po::options_description& options,
-                        const po::positional_options_description& positional) {
-  po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(args).options(options).positional(positional).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    throw UsageError(e.what());
-  }
-  return vm;
-}
 
 // ---- tables ---------------------------------------------------------------------------------
 
@@ -235,7 +223,7 @@ int inspect_main(const std::vector<std::string>& args, Io& io) {
                                                               "the study store (.h5)");
   po::positional_options_description positional;
   positional.add("store", 1);
-  const po::variables_map vm = parse(args, options, positional);
+  const po::variables_map vm = parse_options(args, options, positional);
   if (vm.count("help")) {
     io.out << kInspectUsage << options;
     return kExitOk;
@@ -303,7 +291,7 @@ int export_main(const std::vector<std::string>& args, Io& io) {
       "store", po::value<std::string>(), "the study store (.h5)");
   po::positional_options_description positional;
   positional.add("store", 1);
-  const po::variables_map vm = parse(args, options, positional);
+  const po::variables_map vm = parse_options(args, options, positional);
   if (vm.count("help")) {
     io.out << kExportUsage << options;
     return kExitOk;
@@ -359,7 +347,7 @@ int merge_main(const std::vector<std::string>& args, Io& io) {
       "inputs", po::value<std::vector<std::string>>(), "stores to merge");
   po::positional_options_description positional;
   positional.add("inputs", -1);
-  const po::variables_map vm = parse(args, options, positional);
+  const po::variables_map vm = parse_options(args, options, positional);
   if (vm.count("help")) {
     io.out << kMergeUsage << options;
     return kExitOk;
