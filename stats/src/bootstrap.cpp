@@ -334,27 +334,43 @@ std::vector<double> jackknife_mean(std::span<const double> v) {
   return out;
 }
 
+// Indices are drawn in blocks of kIndexBlock into a stack buffer, then gathered: the generator
+// loop and the gather loop each stay tight (MixWordStream::fill_indices).
+constexpr std::size_t kIndexBlock = 256;  // a multiple of 4 (resample_sum's partial sums)
+
 // Sum of x[index] over n uniform indices, in four interleaved partial sums (one running sum
-// would serialize on the 4-cycle add latency; the order is fixed, so results stay bitwise
-// reproducible).
-double resample_sum(std::span<const double> x, detail::WordStream& words) {
+// would serialize on the 4-cycle add latency; index i goes to sum i mod 4, the last n mod 4 to
+// the first: a fixed order, so results stay bitwise reproducible).
+double resample_sum(std::span<const double> x, detail::MixWordStream& words) {
   const std::size_t n = x.size();
   const auto n32 = static_cast<std::uint32_t>(n);
+  const double* data = x.data();
+  std::uint32_t index[kIndexBlock];
   double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
-  std::size_t i = 0;
-  for (; i + 4 <= n; i += 4) {
-    s0 += x[words.below(n32)];
-    s1 += x[words.below(n32)];
-    s2 += x[words.below(n32)];
-    s3 += x[words.below(n32)];
+  for (std::size_t done = 0; done < n; done += kIndexBlock) {
+    const std::size_t len = std::min(kIndexBlock, n - done);
+    words.fill_indices(n32, index, len);
+    std::size_t j = 0;
+    for (; j + 4 <= len; j += 4) {
+      s0 += data[index[j]];
+      s1 += data[index[j + 1]];
+      s2 += data[index[j + 2]];
+      s3 += data[index[j + 3]];
+    }
+    for (; j < len; ++j) s0 += data[index[j]];
   }
-  for (; i < n; ++i) s0 += x[words.below(n32)];
   return (s0 + s1) + (s2 + s3);
 }
 
-void fill_resample(std::span<const double> x, detail::WordStream& words, std::span<double> out) {
+void fill_resample(std::span<const double> x, detail::MixWordStream& words, std::span<double> out) {
+  const std::size_t n = out.size();
   const auto n32 = static_cast<std::uint32_t>(x.size());
-  for (double& v : out) v = x[words.below(n32)];
+  std::uint32_t index[kIndexBlock];
+  for (std::size_t done = 0; done < n; done += kIndexBlock) {
+    const std::size_t len = std::min(kIndexBlock, n - done);
+    words.fill_indices(n32, index, len);
+    for (std::size_t j = 0; j < len; ++j) out[done + j] = x[index[j]];
+  }
 }
 
 BootstrapResult one_sample(std::span<const double> x, const Statistic* builtin,
@@ -380,7 +396,7 @@ BootstrapResult one_sample(std::span<const double> x, const Statistic* builtin,
     detail::parallel_for(n_resamples, options.threads, kMinChunk,
                          [&](std::size_t begin, std::size_t end) {
                            for (std::size_t b = begin; b < end; ++b) {
-                             detail::WordStream words(seed, b, n);
+                             detail::MixWordStream words(seed, b);
                              replicates[b] = resample_sum(x, words) * inv_n;
                            }
                          });
@@ -389,7 +405,7 @@ BootstrapResult one_sample(std::span<const double> x, const Statistic* builtin,
         n_resamples, options.threads, kMinChunk, [&](std::size_t begin, std::size_t end) {
           std::vector<double> buffer(n);
           for (std::size_t b = begin; b < end; ++b) {
-            detail::WordStream words(seed, b, n);
+            detail::MixWordStream words(seed, b);
             fill_resample(x, words, buffer);
             replicates[b] = builtin ? statistic_inplace(*builtin, buffer, trim) : (*custom)(buffer);
           }
@@ -440,7 +456,7 @@ BootstrapResult two_sample(std::span<const double> x, std::span<const double> y,
     detail::parallel_for(n_resamples, options.threads, kMinChunk,
                          [&](std::size_t begin, std::size_t end) {
                            for (std::size_t b = begin; b < end; ++b) {
-                             detail::WordStream words(seed, b, nx + ny);
+                             detail::MixWordStream words(seed, b);
                              const double sx = resample_sum(x, words);
                              const double sy = resample_sum(y, words);
                              replicates[b] = sx * inv_x - sy * inv_y;
@@ -451,7 +467,7 @@ BootstrapResult two_sample(std::span<const double> x, std::span<const double> y,
                          [&](std::size_t begin, std::size_t end) {
                            std::vector<double> bx(nx), by(ny);
                            for (std::size_t b = begin; b < end; ++b) {
-                             detail::WordStream words(seed, b, nx + ny);
+                             detail::MixWordStream words(seed, b);
                              fill_resample(x, words, bx);
                              fill_resample(y, words, by);
                              replicates[b] = builtin ? statistic_inplace(*builtin, bx, trim) -
@@ -693,7 +709,7 @@ BootstrapResult aggregate_ci(const std::vector<std::vector<double>>& scores, Agg
                        [&](std::size_t begin, std::size_t end) {
                          std::vector<double> cells(runs * tasks), task_means(tasks);
                          for (std::size_t b = begin; b < end; ++b) {
-                           detail::WordStream words(seed, b, runs * tasks);
+                           detail::MixWordStream words(seed, b);
                            for (std::size_t t = 0; t < tasks; ++t) {
                              const double* column = by_task.data() + t * runs;
                              double* out = cells.data() + t * runs;

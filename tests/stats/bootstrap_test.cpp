@@ -33,15 +33,7 @@ using ::testing::StartsWith;
 
 constexpr double kTol = 1e-10;
 
-template <class F>
-std::string error_of(F&& f) {
-  try {
-    f();
-  } catch (const StatsError& e) {
-    return e.what();
-  }
-  return "<no StatsError thrown>";
-}
+using ::rigor::test::error_of;
 
 // |actual - expected| <= rel * max(|expected|, floor).
 ::testing::AssertionResult Near(double actual, double expected, double rel, double floor = 0.0) {
@@ -148,11 +140,22 @@ TEST(TrimmedMean, MatchesScipyTrimMean) {
             "x has 0 values, but at least 1 is required");
 }
 
-// The documented draw rule, reimplemented on CounterRng: 32-bit halves of each 64-bit value, low
-// half first, mapped to [0, n) by Lemire's multiply-and-reject.
+// SplitMix64 (Steele, Lea & Flood 2014; Vigna's splitmix64.c), written out independently of
+// stats/src/resampling_internal.h.
+std::uint64_t splitmix64_next(std::uint64_t& state) {
+  std::uint64_t z = (state += 0x9E3779B97F4A7C15ull);
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+  return z ^ (z >> 31);
+}
+
+// The documented draw rule, reimplemented: key = the first value of CounterRng(seed, b); the
+// 64-bit values are SplitMix64 from that key; 32-bit halves of each value, low half first, mapped
+// to [0, n) by Lemire's multiply-and-reject.
 class ReferenceIndices {
  public:
-  ReferenceIndices(std::uint64_t seed, std::uint64_t stream) : rng_(seed, stream) {}
+  ReferenceIndices(std::uint64_t seed, std::uint64_t stream)
+      : state_(CounterRng(seed, stream).next_u64()) {}
   std::uint32_t below(std::uint32_t n) {
     const std::uint32_t threshold = static_cast<std::uint32_t>((std::uint64_t{1} << 32) % n);
     std::uint64_t m = static_cast<std::uint64_t>(next32()) * n;
@@ -166,20 +169,30 @@ class ReferenceIndices {
       has_high_ = false;
       return high_;
     }
-    const std::uint64_t v = rng_.next_u64();
+    const std::uint64_t v = splitmix64_next(state_);
     high_ = static_cast<std::uint32_t>(v >> 32);
     has_high_ = true;
     return static_cast<std::uint32_t>(v);
   }
-  CounterRng rng_;
+  std::uint64_t state_;
   std::uint32_t high_ = 0;
   bool has_high_ = false;
 };
 
-TEST(BootstrapCi, DrawsTheDocumentedIndicesFromCounterRng) {
+TEST(BootstrapCi, ReferenceSplitMix64MatchesPublishedValues) {
+  // First outputs of splitmix64.c seeded with 1234567 (as in the xoshiro reference tests).
+  std::uint64_t state = 1234567;
+  EXPECT_EQ(splitmix64_next(state), 6457827717110365317ull);
+  EXPECT_EQ(splitmix64_next(state), 3203168211198807973ull);
+  EXPECT_EQ(splitmix64_next(state), 9817491932198370423ull);
+}
+
+TEST(BootstrapCi, DrawsTheDocumentedIndices) {
   // x = 0..n-1, so a resample lists its indices. With one thread the statistic sees resamples
-  // in order b = 0, 1, ...; n = 7 and 300 cover the short- and long-stream Philox paths.
-  for (std::uint32_t n : {7u, 300u}) {
+  // in order b = 0, 1, ...; n = 7, 300 and 1001 cover the tails and blocks of the vectorized
+  // path, odd and even; n = 1,000,003 rejects ~220 words per resample (2^32 mod n = 954,414
+  // of the 2^32 word values are rejected), covering the replay of a rejected word.
+  for (std::uint32_t n : {7u, 300u, 1001u, 1'000'003u}) {
     std::vector<double> x(n);
     std::iota(x.begin(), x.end(), 0.0);
     std::vector<std::vector<double>> seen;
@@ -189,16 +202,32 @@ TEST(BootstrapCi, DrawsTheDocumentedIndicesFromCounterRng) {
     };
     BootstrapOptions options;
     options.method = BootstrapMethod::kPercentile;
-    options.n_resamples = 40;
+    options.n_resamples = n > 100'000 ? 3 : 40;
     options.threads = 1;
     const std::uint64_t seed = 0x1234'5678'9ABC'DEF0ull;
     bootstrap_ci(x, record, seed, options);
-    ASSERT_EQ(seen.size(), 41u);  // the data, then 40 resamples
-    for (std::uint64_t b = 0; b < 40; ++b) {
+    ASSERT_EQ(seen.size(), options.n_resamples + 1);  // the data, then the resamples
+    for (std::uint64_t b = 0; b < options.n_resamples; ++b) {
       ReferenceIndices reference(seed, b);
       std::vector<double> expected(n);
       for (double& v : expected) v = reference.below(n);
       EXPECT_EQ(seen[b + 1], expected) << "n " << n << ", resample " << b;
+    }
+    // The one-pass mean draws the same indices (sums in a fixed order of four partial sums).
+    if (n <= 1001) {
+      options.keep_replicates = true;
+      const BootstrapResult r = bootstrap_ci(x, Statistic::kMean, seed, options);
+      for (std::uint64_t b = 0; b < options.n_resamples; ++b) {
+        const std::vector<double>& v = seen[b + 1];
+        double s[4] = {0.0, 0.0, 0.0, 0.0};
+        std::size_t i = 0;
+        for (; i + 4 <= n; i += 4) {
+          for (std::size_t k = 0; k < 4; ++k) s[k] += v[i + k];
+        }
+        for (; i < n; ++i) s[0] += v[i];
+        EXPECT_EQ(r.replicates[b], ((s[0] + s[1]) + (s[2] + s[3])) * (1.0 / static_cast<double>(n)))
+            << "n " << n;
+      }
     }
   }
 }

@@ -1,10 +1,10 @@
 // Benchmarks for rigor/stats/bootstrap.h. Workload (scripts/bench-compare.sh): the BCa CI of a
 // mean, n = 1000, 10,000 resamples, against scipy.stats.bootstrap(method="BCa"). Measured on the
 // development machine (AMD EPYC, 2 shared cores, scipy 1.10.1): scipy ~80 ms of CPU (0.2-0.9 s
-// wall under load); rigor ~33 ms on one thread (_1thread), the 10^7 Philox4x32-10 draws being
-// most of it, so the >= 20x target is not reached on this workload. The main benchmark uses 2
-// threads (a fixed count, so numbers compare across machines). Data: N(0, 1) from
-// CounterRng(2024, 1), drawn once.
+// wall under load); rigor ~9 ms on one thread (_1thread; 33 ms when every index word came from
+// Philox4x32-10, before the SplitMix64 draw rule of docs/stats/resampling.md) and ~4.6 ms of the
+// calling thread with 2 threads. The main benchmark uses 2 threads (a fixed count, so numbers
+// compare across machines). Data: N(0, 1) from CounterRng(2024, 1), drawn once.
 #include <benchmark/benchmark.h>
 
 #include <cstdint>

@@ -2,8 +2,8 @@
 // Tibshirani 1993, "An Introduction to the Bootstrap", ch. 13-14) for one- and two-sample
 // statistics, and rliable-style aggregates (mean, median, IQM) over a runs x tasks score matrix
 // with stratified bootstrap CIs (Agarwal et al. 2021, NeurIPS, "Deep RL at the edge of the
-// statistical precipice"). Seeded and multithreaded; resample b always uses CounterRng(seed, b),
-// so results are bitwise identical for any number of threads.
+// statistical precipice"). Seeded and multithreaded; resample b always uses the stream keyed by
+// CounterRng(seed, b), so results are bitwise identical for any number of threads.
 //
 //   std::vector<double> acc = {0.91, 0.93, 0.90, 0.94, 0.92};
 //   auto r = rigor::stats::bootstrap_ci(acc, rigor::stats::Statistic::kMean, /*seed=*/42);
@@ -105,9 +105,11 @@ struct BootstrapResult {
 };
 
 // Bootstrap CI of a statistic of one sample. Resample b (b = 0..B-1) draws n indices with
-// replacement from CounterRng(seed, b) (each 64-bit value gives two 32-bit words, low half
-// first, mapped to [0, n) by Lemire's method with rejection). The mean is computed in one pass
-// over the drawn indices without materializing the resample.
+// replacement from its own stream: key = CounterRng(seed, b).next_u64() (derive_seed), 64-bit
+// values SplitMix64 from that key (value j = mix(key + (j + 1) * 0x9E3779B97F4A7C15), Vigna's
+// splitmix64.c), each giving two 32-bit words, low half first, mapped to [0, n) by Lemire's
+// method with rejection (docs/stats/resampling.md). The mean is computed in one pass over the
+// drawn indices without materializing the resample.
 // Needs >= 2 values. Throws StatsError for NaN/Inf, fewer than 2 values, n_resamples < 2,
 // conf_level outside (0, 1), a bad trim, or a custom statistic returning NaN/Inf.
 //
@@ -123,8 +125,8 @@ BootstrapResult bootstrap_ci(std::span<const double> x, const StatisticFn& stati
                              std::uint64_t seed, const BootstrapOptions& options = {});
 
 // Bootstrap CI of a two-sample statistic (x and y resampled independently, as in scipy's
-// unpaired bootstrap): resample b draws x's n_x indices, then y's n_y indices, from
-// CounterRng(seed, b). The built-in form is statistic(x) - statistic(y) ("difference of
+// unpaired bootstrap): resample b draws x's n_x indices, then y's n_y indices, from its stream
+// (as above). The built-in form is statistic(x) - statistic(y) ("difference of
 // means", ...). For BCa the jackknife leaves out one value of x, then one of y, and the
 // acceleration sums both (scipy's _bca_interval; Efron & Tibshirani 1993, eq. 15.36).
 // Needs >= 2 values in each sample; throws like bootstrap_ci.
@@ -169,10 +171,10 @@ struct AggregateOptions {
 };
 
 // Point estimate and stratified bootstrap CI of an aggregate over scores[run][task] (every row
-// the same length): resample b draws, from CounterRng(seed, b), for task 0, 1, ... in turn,
-// n_runs run indices with replacement (rliable's StratifiedBootstrap: runs are resampled within
-// each task). Needs >= 2 runs and >= 1 task. Throws StatsError for ragged rows, NaN/Inf (naming
-// run and task), too few runs, method kBca, or bad options.
+// the same length): resample b draws, from its stream (as in bootstrap_ci), for task 0, 1, ...
+// in turn, n_runs run indices with replacement (rliable's StratifiedBootstrap: runs are resampled
+// within each task). Needs >= 2 runs and >= 1 task. Throws StatsError for ragged rows, NaN/Inf
+// (naming run and task), too few runs, method kBca, or bad options.
 BootstrapResult aggregate_ci(const std::vector<std::vector<double>>& scores, Aggregate aggregate,
                              std::uint64_t seed, const AggregateOptions& options = {});
 // The scores of runs on a single task. The aggregate applies to the runs themselves (kMedian is
