@@ -158,10 +158,7 @@ AsoResult aso(std::span<const double> a, std::span<const double> b, std::uint64_
   require_sample(a, "a");
   require_sample(b, "b");
   require_level(options.confidence_level, "confidence_level");
-  if (options.num_bootstrap < 2) {
-    throw StatsError(detail::cat("num_bootstrap is ", options.num_bootstrap,
-                                 ", but at least 2 are required (1000 recommended)"));
-  }
+  require_resample_count(options.num_bootstrap, "num_bootstrap", 2, "1000 recommended");
   const std::size_t n = a.size(), m = b.size();
   const std::size_t big_b = options.num_bootstrap;
 

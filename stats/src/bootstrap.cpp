@@ -32,10 +32,7 @@ double normal_quantile(double p) {
 }
 
 void require_resamples(std::size_t n_resamples) {
-  if (n_resamples < 2) {
-    throw StatsError(detail::cat("n_resamples is ", n_resamples,
-                                 ", but at least 2 are required (9999 is a good default)"));
-  }
+  require_resample_count(n_resamples, "n_resamples", 2, "9999 is a good default");
 }
 
 void require_trim(double trim, std::string_view name) {

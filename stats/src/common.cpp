@@ -52,6 +52,19 @@ void require_same_length(std::span<const double> x, std::span<const double> y,
   }
 }
 
+void require_resample_count(std::size_t count, std::string_view name, std::size_t min_count,
+                            std::string_view advice) {
+  if (count < min_count) {
+    throw StatsError(detail::cat(name, " is ", count, ", but at least ", min_count,
+                                 " are required (", advice, ")"));
+  }
+  if (count > kMaxResamples) {
+    throw StatsError(
+        detail::cat(name, " is ", count, ", but at most ", kMaxResamples,
+                    " are supported (the replicates are kept in memory, 8 bytes each)"));
+  }
+}
+
 void require_level(double level, std::string_view name) {
   if (!(level > 0.0 && level < 1.0)) {
     throw StatsError(detail::cat(name, " is ", level, ", but must be in (0, 1)"));

@@ -51,10 +51,7 @@ OutperformResult probability_of_outperforming(std::span<const double> a, std::sp
                                  ", but must be in (0.5, 1); Bouthillier et al. use 0.75"));
   }
   require_level(options.conf_level, "conf_level");
-  if (options.n_resamples < 2) {
-    throw StatsError(detail::cat("n_resamples is ", options.n_resamples,
-                                 ", but at least 2 are required (1000 or more recommended)"));
-  }
+  require_resample_count(options.n_resamples, "n_resamples", 2, "1000 or more recommended");
   const std::size_t n = a.size(), m = b.size();
   const std::size_t big_b = options.n_resamples;
 

@@ -49,6 +49,15 @@ TEST(RequireLevel, RejectsOutsideUnitInterval) {
   EXPECT_NO_THROW(require_level(0.95, "conf_level"));
 }
 
+TEST(RequireResampleCount, BoundsBothEnds) {
+  EXPECT_EQ(error_of([] { require_resample_count(1, "n_resamples", 2, "9999 is a good default"); }),
+            "n_resamples is 1, but at least 2 are required (9999 is a good default)");
+  EXPECT_EQ(error_of([] { require_resample_count(kMaxResamples + 1, "num_bootstrap", 2, "1000"); }),
+            "num_bootstrap is 100000001, but at most 100000000 are supported (the replicates are "
+            "kept in memory, 8 bytes each)");
+  EXPECT_NO_THROW(require_resample_count(kMaxResamples, "n", 2, ""));
+}
+
 TEST(ParseAlternative, AcceptsRAndScipySpellings) {
   EXPECT_EQ(parse_alternative("two.sided"), Alternative::kTwoSided);
   EXPECT_EQ(parse_alternative("two-sided"), Alternative::kTwoSided);

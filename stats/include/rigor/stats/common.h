@@ -65,6 +65,12 @@ void require_finite(std::span<const double> x, std::string_view name, std::size_
 // Throws StatsError unless x.size() == y.size() (for paired data).
 void require_same_length(std::span<const double> x, std::span<const double> y,
                          std::string_view x_name = "x", std::string_view y_name = "y");
+// Most resamples (bootstrap replicates) a routine keeps: they are held in memory, 8 bytes each.
+inline constexpr std::size_t kMaxResamples = 100'000'000;
+// Throws StatsError unless min_count <= count <= kMaxResamples; `advice` ends the too-few message,
+// e.g. "9999 is a good default".
+void require_resample_count(std::size_t count, std::string_view name, std::size_t min_count,
+                            std::string_view advice);
 // Throws StatsError unless 0 < level < 1.
 void require_level(double level, std::string_view name);
 
