@@ -217,6 +217,8 @@ std::string_view to_string(EffectSizeKind kind) {
       return "cliffs_delta";
     case EffectSizeKind::kA12:
       return "a12";
+    case EffectSizeKind::kCohensDz:
+      return "cohens_dz";
   }
   return "cohens_d";
 }
@@ -226,9 +228,10 @@ EffectSizeKind parse_effect_size_kind(std::string_view text, std::string_view fi
   if (text == "hedges_g") return EffectSizeKind::kHedgesG;
   if (text == "cliffs_delta") return EffectSizeKind::kCliffsDelta;
   if (text == "a12") return EffectSizeKind::kA12;
+  if (text == "cohens_dz") return EffectSizeKind::kCohensDz;
   throw StatsError(detail::cat(field, " is \"", text,
                                "\", but must be one of \"cohens_d\", \"hedges_g\", "
-                               "\"cliffs_delta\", \"a12\""));
+                               "\"cliffs_delta\", \"a12\", \"cohens_dz\""));
 }
 
 EffectSize cohens_d(std::span<const double> x, std::span<const double> y,
@@ -272,6 +275,42 @@ EffectSize vargha_delaney_a12(std::span<const double> x, std::span<const double>
   return r;
 }
 
+EffectSize cohens_dz(std::span<const double> x, std::span<const double> y,
+                     const EffectSizeOptions& options) {
+  check_inputs(x, y, options);
+  require_same_length(x, y);
+  EffectSize r;
+  r.kind = EffectSizeKind::kCohensDz;
+  r.method = "Cohen's d_z";
+  r.conf_level = options.conf_level;
+  std::vector<double> d(x.size());
+  for (std::size_t i = 0; i < d.size(); ++i) d[i] = x[i] - y[i];
+  const double m = mean(d);
+  const double sd = std::sqrt(variance(d));
+  if (!std::isfinite(sd)) {
+    throw StatsError(
+        "the variance of x - y overflows; rescale the data (e.g. divide by a power of 10)");
+  }
+  if (sd == 0.0) {
+    r.degenerate = true;
+    r.estimate = m == 0.0 ? 0.0 : (m > 0.0 ? kInf : -kInf);
+    r.ci = {r.estimate, r.estimate};
+    r.note = m == 0.0 ? detail::cat("all paired differences are zero: d_z is 0 with CI [0, 0]; ",
+                                    kRandomizeHint)
+                      : detail::cat("no variance: every paired difference is ", m, ", so d_z is ",
+                                    m > 0.0 ? "+inf" : "-inf", "; ", kRandomizeHint);
+    return r;
+  }
+  const double n = static_cast<double>(d.size());
+  const double dz = m / sd;
+  const double t = dz * std::sqrt(n);
+  const double alpha = 1.0 - options.conf_level;
+  r.estimate = dz;
+  r.ci = {noncentrality_for(t, n - 1.0, 1.0 - alpha / 2.0) / std::sqrt(n),
+          noncentrality_for(t, n - 1.0, alpha / 2.0) / std::sqrt(n)};
+  return r;
+}
+
 EffectSize effect_size(EffectSizeKind kind, std::span<const double> x, std::span<const double> y,
                        const EffectSizeOptions& options) {
   switch (kind) {
@@ -283,6 +322,8 @@ EffectSize effect_size(EffectSizeKind kind, std::span<const double> x, std::span
       return cliffs_delta(x, y, options);
     case EffectSizeKind::kA12:
       return vargha_delaney_a12(x, y, options);
+    case EffectSizeKind::kCohensDz:
+      return cohens_dz(x, y, options);
   }
   return cohens_d(x, y, options);
 }

@@ -53,6 +53,8 @@ TEST(RigorCompare, PairedRunsPairedTests) {
   EXPECT_EQ(j["tests"][1]["test"], "wilcoxon");
   EXPECT_EQ(j["tests"][2]["test"], "permutation");
   EXPECT_EQ(j["tests"][3]["test"], "aso");
+  EXPECT_EQ(j["effect_sizes"][0]["method"], "Cohen's d_z");  // paired: SD of the differences
+  EXPECT_NEAR(j["effect_sizes"][0]["estimate"].get<double>(), 1.569618883438871, 1e-12);
 }
 
 TEST(RigorCompare, WrongDirectionIsNotSupportedAndExitsOne) {

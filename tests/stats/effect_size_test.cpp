@@ -170,9 +170,41 @@ TEST(EffectSize, RejectsBadInputWithAMessage) {
       "the pooled variance of x and y overflows; rescale the data (e.g. divide by a power of 10)");
   EXPECT_EQ(error_of([] { parse_effect_size_kind("glass_delta"); }),
             "kind is \"glass_delta\", but must be one of \"cohens_d\", \"hedges_g\", "
-            "\"cliffs_delta\", \"a12\"");
+            "\"cliffs_delta\", \"a12\", \"cohens_dz\"");
   EXPECT_EQ(parse_effect_size_kind("a12"), EffectSizeKind::kA12);
   EXPECT_EQ(to_string(EffectSizeKind::kCliffsDelta), "cliffs_delta");
+}
+
+// Paired Cohen's d_z. Reference: scipy 1.10.1 (stats.nct.cdf inverted with brentq, xtol 1e-14),
+// agreeing with R 4.2.2 (pt(t, n - 1, ncp) inverted with uniroot, tol 1e-15) to 1e-12:
+//   x <- c(0.912,0.921,0.905,0.918,0.925,0.915); y <- c(0.901,0.899,0.907,0.895,0.903,0.900)
+//   d_z = 1.569618883438871, 95% CI [0.30446728695044506, 2.778767351488915]
+TEST(CohensDz, MatchesNoncentralTInversion) {
+  const std::vector<double> x = {0.912, 0.921, 0.905, 0.918, 0.925, 0.915};
+  const std::vector<double> y = {0.901, 0.899, 0.907, 0.895, 0.903, 0.900};
+  const EffectSize e = cohens_dz(x, y);
+  EXPECT_EQ(e.method, "Cohen's d_z");
+  EXPECT_REL_NEAR(e.estimate, 1.569618883438871, 1e-12);
+  EXPECT_REL_NEAR(e.ci.lower, 0.30446728695044506, 1e-9);
+  EXPECT_REL_NEAR(e.ci.upper, 2.778767351488915, 1e-9);
+  EXPECT_EQ(effect_size(EffectSizeKind::kCohensDz, x, y).estimate, e.estimate);
+  EXPECT_EQ(parse_effect_size_kind("cohens_dz"), EffectSizeKind::kCohensDz);
+}
+
+TEST(CohensDz, DegenerateAndBadInput) {
+  const std::vector<double> x = {1, 2, 3}, y = {0, 1, 2}, z = {1, 2, 3};
+  const EffectSize shift = cohens_dz(x, y);
+  EXPECT_TRUE(shift.degenerate);
+  EXPECT_EQ(shift.estimate, kInf);
+  EXPECT_THAT(shift.note, StartsWith("no variance: every paired difference is 1"));
+  const EffectSize same = cohens_dz(x, z);
+  EXPECT_EQ(same.estimate, 0.0);
+  EXPECT_THAT(same.note, StartsWith("all paired differences are zero"));
+  EXPECT_EQ(
+      error_of([&] {
+        cohens_dz(x, std::vector<double>{1, 2});
+      }),
+      "paired data need equal lengths, but x has 3 values and y has 2; pair them by replicate");
 }
 
 }  // namespace

@@ -399,7 +399,8 @@ int compare_main(const std::vector<std::string>& args, Io& io) {
   }
   stats::EffectSizeOptions eo;
   eo.conf_level = o.conf_level;
-  const auto g = stats::hedges_g(a, b, eo);
+  // Paired designs standardize by the SD of the differences (d_z), as the paired t-test does.
+  const auto g = o.paired ? stats::cohens_dz(a, b, eo) : stats::hedges_g(a, b, eo);
   const auto a12 = stats::vargha_delaney_a12(a, b, eo);
 
   if (o.json) {

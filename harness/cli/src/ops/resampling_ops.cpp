@@ -80,7 +80,7 @@ Json effect_size_op(Request& r) {
   const std::vector<double> x = r.doubles("x");
   const std::vector<double> y = r.doubles("y");
   const stats::EffectSizeKind kind = stats::parse_effect_size_kind(
-      r.choice("kind", "cohens_d", {"cohens_d", "hedges_g", "cliffs_delta", "a12"}));
+      r.choice("kind", "cohens_d", {"cohens_d", "hedges_g", "cliffs_delta", "a12", "cohens_dz"}));
   stats::EffectSizeOptions options;
   options.conf_level = r.number("conf_level", 0.95);
   r.finish();

@@ -17,9 +17,9 @@
 
 namespace rigor::stats {
 
-enum class EffectSizeKind { kCohensD, kHedgesG, kCliffsDelta, kA12 };
+enum class EffectSizeKind { kCohensD, kHedgesG, kCliffsDelta, kA12, kCohensDz };
 
-// "cohens_d", "hedges_g", "cliffs_delta", "a12".
+// "cohens_d", "hedges_g", "cliffs_delta", "a12", "cohens_dz".
 std::string_view to_string(EffectSizeKind kind);
 // Accepts the names above; throws StatsError naming `field` otherwise.
 EffectSizeKind parse_effect_size_kind(std::string_view text, std::string_view field = "kind");
@@ -75,6 +75,13 @@ EffectSize cliffs_delta(std::span<const double> x, std::span<const double> y,
 // A = (1 + delta) / 2 (a monotone map, so coverage is the same). Degenerate: A = 0.5, 1 or 0.
 EffectSize vargha_delaney_a12(std::span<const double> x, std::span<const double> y,
                               const EffectSizeOptions& options = {});
+
+// Cohen's d_z for paired data (seeds paired by replicate): d_z = mean(x - y) / sd(x - y) (Cohen
+// 1988, eq. 2.3.5; the standardizer of the paired t-test). CI by inverting the noncentral t
+// distribution of t = d_z sqrt(n), df = n - 1, as for cohens_d. Needs equal lengths, >= 2 pairs.
+// Degenerate (every difference equal): 0 if they are all zero, +-inf otherwise; ci = [d, d].
+EffectSize cohens_dz(std::span<const double> x, std::span<const double> y,
+                     const EffectSizeOptions& options = {});
 
 // Dispatches on `kind`.
 EffectSize effect_size(EffectSizeKind kind, std::span<const double> x, std::span<const double> y,
