@@ -167,6 +167,48 @@ double zeroin(double a, double b, double fa, double fb, F&& f, double tol, int m
 // to U, so P_{i,j}(k) = i/(i+j) P_{i-1,j}(k - j) + j/(i+j) P_{i,j-1}(k). Every term is positive,
 // so tail probabilities keep full relative accuracy, and probabilities cannot overflow where
 // counts (up to C(m+n, m)) would.
+// The distributions of U (rank sum) and V (signed rank) are symmetric on 0..total with
+// probabilities dist.at(k). R's pwilcox/psignrank and qwilcox/qsignrank share these loops: the
+// cdf sums the shorter side (so both tails stay accurate); the quantile walks from the nearer end
+// with a fuzz of 10 DBL_EPSILON. `q` is already rounded as each R function rounds it.
+template <class Dist>
+double symmetric_cdf(const Dist& dist, double q, double total, bool lower_tail) {
+  if (q < 0.0) return lower_tail ? 0.0 : 1.0;
+  if (q >= total) return lower_tail ? 1.0 : 0.0;
+  double p = 0.0;
+  if (q <= total / 2.0) {
+    for (long i = 0; i <= static_cast<long>(q); ++i) p += dist.at(i);
+  } else {
+    const long upper = static_cast<long>(total - q);
+    for (long i = 0; i < upper; ++i) p += dist.at(i);
+    lower_tail = !lower_tail;
+  }
+  return lower_tail ? p : 0.5 - p + 0.5;
+}
+
+template <class Dist>
+double symmetric_quantile(const Dist& dist, double x, double total) {
+  if (x <= 0.0) return 0.0;
+  if (x >= 1.0) return total;
+  double p = 0.0;
+  long q = 0;
+  if (x <= 0.5) {
+    x = x - 10.0 * DBL_EPSILON;
+    for (;;) {
+      p += dist.at(q);
+      if (p >= x) break;
+      ++q;
+    }
+    return static_cast<double>(q);
+  }
+  x = 1.0 - x + 10.0 * DBL_EPSILON;
+  for (;;) {
+    p += dist.at(q);
+    if (p > x) return total - static_cast<double>(q);
+    ++q;
+  }
+}
+
 class RankSumNull {
  public:
   RankSumNull(int m, int n, long limit = -1) : mn_(static_cast<double>(m) * n) {
@@ -202,44 +244,13 @@ class RankSumNull {
     pmf_ = std::move(dist[static_cast<std::size_t>(small)]);
   }
 
-  // R's pwilcox: sums the probabilities over the shorter range.
+  // R's pwilcox: q rounded down (with R's 1e-7 fuzz), then the symmetric sum.
   double cdf(double q, bool lower_tail) const {
-    q = std::floor(q + 1e-7);
-    if (q < 0.0) return lower_tail ? 0.0 : 1.0;
-    if (q >= mn_) return lower_tail ? 1.0 : 0.0;
-    double p = 0.0;
-    if (q <= mn_ / 2.0) {
-      for (long i = 0; i <= static_cast<long>(q); ++i) p += at(i);
-    } else {
-      const long upper = static_cast<long>(mn_ - q);
-      for (long i = 0; i < upper; ++i) p += at(i);
-      lower_tail = !lower_tail;
-    }
-    return lower_tail ? p : 0.5 - p + 0.5;
+    return symmetric_cdf(*this, std::floor(q + 1e-7), mn_, lower_tail);
   }
 
   // R's qwilcox: smallest q with P(U <= q) >= p, with a fuzz of 10 DBL_EPSILON.
-  double quantile(double x) const {
-    if (x <= 0.0) return 0.0;
-    if (x >= 1.0) return mn_;
-    double p = 0.0;
-    long q = 0;
-    if (x <= 0.5) {
-      x = x - 10.0 * DBL_EPSILON;
-      for (;;) {
-        p += at(q);
-        if (p >= x) break;
-        ++q;
-      }
-      return static_cast<double>(q);
-    }
-    x = 1.0 - x + 10.0 * DBL_EPSILON;
-    for (;;) {
-      p += at(q);
-      if (p > x) return mn_ - static_cast<double>(q);
-      ++q;
-    }
-  }
+  double quantile(double x) const { return symmetric_quantile(*this, x, mn_); }
 
   double cells() const { return mn_; }
 
@@ -251,6 +262,11 @@ class RankSumNull {
   }
 
  private:
+  template <class D>
+  friend double symmetric_cdf(const D& dist, double q, double total, bool lower_tail);
+  template <class D>
+  friend double symmetric_quantile(const D& dist, double x, double total);
+
   double at(long k) const {
     return k < static_cast<long>(pmf_.size()) ? pmf_[static_cast<std::size_t>(k)] : 0.0;
   }
@@ -286,44 +302,13 @@ class SignedRankNull {
     }
   }
 
-  // R's psignrank.
+  // R's psignrank: x rounded to nearest (R_forceint, with R's 1e-7 fuzz), then the symmetric sum.
   double cdf(double x, bool lower_tail) const {
-    x = std::nearbyint(x + 1e-7);
-    if (x < 0.0) return lower_tail ? 0.0 : 1.0;
-    if (x >= total_) return lower_tail ? 1.0 : 0.0;
-    double p = 0.0;
-    if (x <= total_ / 2.0) {
-      for (long i = 0; i <= static_cast<long>(x); ++i) p += at(i);
-    } else {
-      const long upper = static_cast<long>(total_ - x);
-      for (long i = 0; i < upper; ++i) p += at(i);
-      lower_tail = !lower_tail;
-    }
-    return lower_tail ? p : 0.5 - p + 0.5;
+    return symmetric_cdf(*this, std::nearbyint(x + 1e-7), total_, lower_tail);
   }
 
   // R's qsignrank.
-  double quantile(double x) const {
-    if (x <= 0.0) return 0.0;
-    if (x >= 1.0) return total_;
-    double p = 0.0;
-    long q = 0;
-    if (x <= 0.5) {
-      x = x - 10.0 * DBL_EPSILON;
-      for (;;) {
-        p += at(q);
-        if (p >= x) break;
-        ++q;
-      }
-      return static_cast<double>(q);
-    }
-    x = 1.0 - x + 10.0 * DBL_EPSILON;
-    for (;;) {
-      p += at(q);
-      if (p > x) return total_ - static_cast<double>(q);
-      ++q;
-    }
-  }
+  double quantile(double x) const { return symmetric_quantile(*this, x, total_); }
 
   // The largest k that cdf(x) reads.
   static long cdf_limit(double x, double total) {
@@ -333,6 +318,11 @@ class SignedRankNull {
   }
 
  private:
+  template <class D>
+  friend double symmetric_cdf(const D& dist, double q, double total, bool lower_tail);
+  template <class D>
+  friend double symmetric_quantile(const D& dist, double x, double total);
+
   double at(long k) const {
     return k < static_cast<long>(pmf_.size()) ? pmf_[static_cast<std::size_t>(k)] : 0.0;
   }
