@@ -175,6 +175,25 @@ Counter count_parallel(std::uint64_t n, unsigned threads, const Counter& proto, 
   return total;
 }
 
+// Monte Carlo reassignments of the independent test: permutation i shuffles the first k pooled
+// positions from stream (seed, i) and calls visit(shuffled, counter), then restores the order.
+template <class Visit>
+Counter count_shuffles(const Setup& s, std::size_t k, std::uint64_t seed,
+                       const PermutationOptions& options, const Counter& proto,
+                       const Visit& visit) {
+  return count_parallel(options.n_resamples, options.threads, proto,
+                        [&](std::size_t begin, std::size_t end, Counter& c) {
+                          std::vector<double> a(s.pooled);
+                          std::vector<std::uint32_t> swaps(k);
+                          for (std::size_t i = begin; i < end; ++i) {
+                            detail::WordStream words(seed, i, k);
+                            shuffle_prefix(a, k, words, swaps);
+                            visit(a, c);
+                            undo(a, k, swaps);
+                          }
+                        });
+}
+
 std::vector<double> differences(std::span<const double> x, std::span<const double> y) {
   std::vector<double> d(x.size());
   for (std::size_t i = 0; i < x.size(); ++i) d[i] = x[i] - y[i];
@@ -225,19 +244,12 @@ PermutationResult permutation_test(std::span<const double> x, std::span<const do
     r.count_less_equal = total.less_equal;
     fill_p_value(r, true, s.total, options.alternative);
   } else {
-    total = count_parallel(options.n_resamples, options.threads, proto,
-                           [&](std::size_t begin, std::size_t end, Counter& c) {
-                             std::vector<double> a(s.pooled);
-                             std::vector<std::uint32_t> swaps(k);
-                             for (std::size_t i = begin; i < end; ++i) {
-                               detail::WordStream words(seed, i, k);
-                               shuffle_prefix(a, k, words, swaps);
-                               double sum = 0.0;
-                               for (std::size_t j = 0; j < k; ++j) sum += a[j];
-                               c.add(sign * sum);
-                               undo(a, k, swaps);
-                             }
-                           });
+    total =
+        count_shuffles(s, k, seed, options, proto, [&](const std::vector<double>& a, Counter& c) {
+          double sum = 0.0;
+          for (std::size_t j = 0; j < k; ++j) sum += a[j];
+          c.add(sign * sum);
+        });
     r.count_greater_equal = total.greater_equal;
     r.count_less_equal = total.less_equal;
     fill_p_value(r, false, options.n_resamples, options.alternative);
@@ -308,17 +320,9 @@ PermutationResult permutation_test(std::span<const double> x, std::span<const do
     r.count_less_equal = total.less_equal;
     fill_p_value(r, true, s.total, options.alternative);
   } else {
-    const Counter total = count_parallel(options.n_resamples, options.threads, proto,
-                                         [&](std::size_t begin, std::size_t end, Counter& c) {
-                                           std::vector<double> a(s.pooled);
-                                           std::vector<std::uint32_t> swaps(k);
-                                           for (std::size_t i = begin; i < end; ++i) {
-                                             detail::WordStream words(seed, i, k);
-                                             shuffle_prefix(a, k, words, swaps);
-                                             add_checked(c, evaluate(a));
-                                             undo(a, k, swaps);
-                                           }
-                                         });
+    const Counter total = count_shuffles(
+        s, k, seed, options, proto,
+        [&](const std::vector<double>& a, Counter& c) { add_checked(c, evaluate(a)); });
     r.count_greater_equal = total.greater_equal;
     r.count_less_equal = total.less_equal;
     fill_p_value(r, false, options.n_resamples, options.alternative);
