@@ -331,6 +331,43 @@ class SignedRankNull {
   std::vector<double> pmf_;
 };
 
+// The exact confidence interval of R's wilcox.test(conf.int = TRUE) from the sorted candidate
+// values (pairwise differences for the rank sum, Walsh averages for the signed rank) and the null
+// distribution of the statistic on 0..total: qu = quantile(alpha/2) (one-sided: alpha), at least 1;
+// CI = [sorted[qu], sorted[total - qu + 1]] (1-based). `achieved` is the tail probability the
+// interval really has, for the note when the requested level cannot be reached.
+struct ExactInterval {
+  Interval ci;
+  double achieved = 0.0;
+};
+
+template <class Null>
+ExactInterval exact_interval(const Null& null, const std::vector<double>& sorted, double total,
+                             Alternative alternative, double alpha) {
+  auto at = [&](double one_based) { return sorted[static_cast<std::size_t>(one_based) - 1]; };
+  const bool two_sided = alternative == Alternative::kTwoSided;
+  double qu = null.quantile(two_sided ? alpha / 2.0 : alpha);
+  if (qu == 0.0) qu = 1.0;
+  const double ql = total - qu;
+  const double tail = null.cdf(std::trunc(qu) - 1.0, true);
+  ExactInterval out;
+  switch (alternative) {
+    case Alternative::kTwoSided:
+      out.ci = Interval{at(qu), at(ql + 1.0)};
+      out.achieved = 2.0 * tail;
+      break;
+    case Alternative::kGreater:
+      out.ci = Interval{at(qu), kInf};
+      out.achieved = tail;
+      break;
+    case Alternative::kLess:
+      out.ci = Interval{-kInf, at(ql + 1.0)};
+      out.achieved = tail;
+      break;
+  }
+  return out;
+}
+
 void require_finite_mu(double mu) {
   if (!std::isfinite(mu)) {
     throw StatsError(
@@ -385,34 +422,10 @@ void rank_sum_exact_ci(std::span<const double> x, std::span<const double> y,
   std::sort(diffs.begin(), diffs.end());
   const double alpha = 1.0 - o.conf_level;
   const double mn = null.cells();
-  auto at = [&](double one_based) { return diffs[static_cast<std::size_t>(one_based) - 1]; };
-  double achieved = 0.0;
   // R: qu = qwilcox(alpha/2); CI = [diffs[qu], diffs[n1 n2 - qu + 1]] (1-based).
-  switch (o.alternative) {
-    case Alternative::kTwoSided: {
-      double qu = null.quantile(alpha / 2.0);
-      if (qu == 0.0) qu = 1.0;
-      const double ql = mn - qu;
-      achieved = 2.0 * null.cdf(std::trunc(qu) - 1.0, true);
-      r.ci = Interval{at(qu), at(ql + 1.0)};
-      break;
-    }
-    case Alternative::kGreater: {
-      double qu = null.quantile(alpha);
-      if (qu == 0.0) qu = 1.0;
-      achieved = null.cdf(std::trunc(qu) - 1.0, true);
-      r.ci = Interval{at(qu), kInf};
-      break;
-    }
-    case Alternative::kLess: {
-      double qu = null.quantile(alpha);
-      if (qu == 0.0) qu = 1.0;
-      const double ql = mn - qu;
-      achieved = null.cdf(std::trunc(qu) - 1.0, true);
-      r.ci = Interval{-kInf, at(ql + 1.0)};
-      break;
-    }
-  }
+  const ExactInterval exact = exact_interval(null, diffs, mn, o.alternative, alpha);
+  r.ci = exact.ci;
+  const double achieved = exact.achieved;
   r.conf_level = o.conf_level;
   if (achieved - alpha > alpha / 2.0) {
     r.conf_level = 1.0 - achieved;
@@ -527,33 +540,9 @@ void signed_rank_exact_ci(const std::vector<double>& x, const SignedRankNull& nu
   const double alpha = 1.0 - o.conf_level;
   const double nd = static_cast<double>(n);
   const double total = nd * (nd + 1.0) / 2.0;
-  auto at = [&](double one_based) { return walsh[static_cast<std::size_t>(one_based) - 1]; };
-  double achieved = 0.0;
-  switch (o.alternative) {
-    case Alternative::kTwoSided: {
-      double qu = null.quantile(alpha / 2.0);
-      if (qu == 0.0) qu = 1.0;
-      const double ql = total - qu;
-      achieved = 2.0 * null.cdf(std::trunc(qu) - 1.0, true);
-      r.ci = Interval{at(qu), at(ql + 1.0)};
-      break;
-    }
-    case Alternative::kGreater: {
-      double qu = null.quantile(alpha);
-      if (qu == 0.0) qu = 1.0;
-      achieved = null.cdf(std::trunc(qu) - 1.0, true);
-      r.ci = Interval{at(qu), kInf};
-      break;
-    }
-    case Alternative::kLess: {
-      double qu = null.quantile(alpha);
-      if (qu == 0.0) qu = 1.0;
-      const double ql = total - qu;
-      achieved = null.cdf(std::trunc(qu) - 1.0, true);
-      r.ci = Interval{-kInf, at(ql + 1.0)};
-      break;
-    }
-  }
+  const ExactInterval exact = exact_interval(null, walsh, total, o.alternative, alpha);
+  r.ci = exact.ci;
+  const double achieved = exact.achieved;
   r.conf_level = o.conf_level;
   if (achieved - alpha > alpha / 2.0) {
     r.conf_level = 1.0 - signif2(achieved);
