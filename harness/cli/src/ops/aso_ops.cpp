@@ -14,19 +14,6 @@
 namespace rigor::cli {
 namespace {
 
-// A non-negative integer field (counts, thread numbers); the library checks further bounds.
-std::size_t count(Request& r, std::string_view field, std::int64_t default_value,
-                  std::int64_t max_value = std::int64_t{1} << 40) {
-  const std::int64_t v = r.integer(field, default_value);
-  if (v < 0 || v > max_value) {
-    r.fail(
-        fmt::format("field \"{}\" is {}, but must be an integer in [0, {}]", field, v, max_value));
-  }
-  return static_cast<std::size_t>(v);
-}
-
-unsigned threads(Request& r) { return static_cast<unsigned>(count(r, "threads", 0, 1024)); }
-
 // {"op": "aso", "a": [...], "b": [...], "confidence_level": 0.95, "num_bootstrap": 1000,
 //  "seed": 0, "threads": 0} -> eps_min, eps_hat, sigma_hat, ...
 Json aso_op(Request& r) {
@@ -34,9 +21,9 @@ Json aso_op(Request& r) {
   const std::vector<double> b = r.doubles("b");
   stats::AsoOptions options;
   options.confidence_level = r.number("confidence_level", 0.95);
-  options.num_bootstrap = count(r, "num_bootstrap", 1000);
+  options.num_bootstrap = r.count("num_bootstrap", 1000);
   const std::uint64_t seed = r.seed("seed", 0);
-  options.threads = threads(r);
+  options.threads = r.threads();
   r.finish();
   const stats::AsoResult res = stats::aso(a, b, seed, options);
   Json j;
@@ -64,9 +51,9 @@ Json p_outperform_op(Request& r) {
   options.paired = r.boolean("paired", false);
   options.gamma = r.number("gamma", 0.75);
   options.conf_level = r.number("conf_level", 0.95);
-  options.n_resamples = count(r, "n_resamples", 1000);
+  options.n_resamples = r.count("n_resamples", 1000);
   const std::uint64_t seed = r.seed("seed", 0);
-  options.threads = threads(r);
+  options.threads = r.threads();
   r.finish();
   const stats::OutperformResult res = stats::probability_of_outperforming(a, b, seed, options);
   Json j;
@@ -121,14 +108,14 @@ Json power_simulation_op(Request& r) {
   const bool pilot_paired = r.boolean("pilot_paired", false);
   options.alternative = r.alternative();
   options.alpha = r.number("alpha", 0.05);
-  options.n_simulations = count(r, "n_simulations", 1000);
+  options.n_simulations = r.count("n_simulations", 1000);
   const std::uint64_t seed = r.seed("seed", 0);
-  options.threads = threads(r);
+  options.threads = r.threads();
   options.aso_threshold = r.number("aso_threshold", 0.2);
-  options.aso_num_bootstrap = count(r, "aso_num_bootstrap", 1000);
+  options.aso_num_bootstrap = r.count("aso_num_bootstrap", 1000);
   stats::SampleSizeSearch search;
-  search.n_min = count(r, "n_min", 2);
-  search.n_max = count(r, "n_max", 200);
+  search.n_min = r.count("n_min", 2);
+  search.n_max = r.count("n_max", 200);
   r.finish();
 
   if (n.has_value() == target.has_value()) {

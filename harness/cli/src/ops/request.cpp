@@ -142,6 +142,17 @@ std::uint64_t Request::seed(std::string_view field, std::uint64_t default_value)
   fail(fmt::format("field \"{}\" must be a non-negative integer below 2^64", field));
 }
 
+std::uint64_t Request::count(std::string_view field, std::int64_t default_value,
+                             std::int64_t max_value) {
+  const std::int64_t v = integer(field, default_value);
+  if (v < 0 || v > max_value) {
+    fail(fmt::format("field \"{}\" is {}, but must be an integer in [0, {}]", field, v, max_value));
+  }
+  return static_cast<std::uint64_t>(v);
+}
+
+unsigned Request::threads() { return static_cast<unsigned>(count("threads", 0, 1024)); }
+
 bool Request::boolean(std::string_view field, bool default_value) {
   const Json* j = find(field);
   if (!j) return default_value;

@@ -41,6 +41,12 @@ class Request {
   std::int64_t integer(std::string_view field, std::int64_t default_value);
   std::optional<std::int64_t> optional_integer(std::string_view field);
   std::uint64_t seed(std::string_view field, std::uint64_t default_value);
+  // A non-negative integer in [0, max_value] (counts of resamples, simulations); the library
+  // checks its own further bounds.
+  std::uint64_t count(std::string_view field, std::int64_t default_value,
+                      std::int64_t max_value = std::int64_t{1} << 40);
+  // Field "threads": 0 (all cores) to 1024.
+  unsigned threads();
   bool boolean(std::string_view field, bool default_value);
   std::string string(std::string_view field, std::string_view default_value);
   std::optional<std::vector<std::string>> optional_strings(

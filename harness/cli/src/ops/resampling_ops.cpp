@@ -15,19 +15,6 @@
 namespace rigor::cli {
 namespace {
 
-// A non-negative integer field (counts, thread numbers); the library checks further bounds.
-std::uint64_t count(Request& r, std::string_view field, std::int64_t default_value,
-                    std::int64_t max_value = std::int64_t{1} << 40) {
-  const std::int64_t v = r.integer(field, default_value);
-  if (v < 0 || v > max_value) {
-    r.fail(
-        fmt::format("field \"{}\" is {}, but must be an integer in [0, {}]", field, v, max_value));
-  }
-  return static_cast<std::uint64_t>(v);
-}
-
-unsigned threads(Request& r) { return static_cast<unsigned>(count(r, "threads", 0, 1024)); }
-
 Json optional_number(const std::optional<double>& v) { return v ? json_number(*v) : Json(nullptr); }
 
 Json to_json(const stats::BootstrapResult& b) {
@@ -65,10 +52,10 @@ Json bootstrap_ci_op(Request& r) {
   options.trim = r.number("trim", 0.1);
   options.method =
       stats::parse_bootstrap_method(r.choice("method", "bca", {"percentile", "basic", "bca"}));
-  options.n_resamples = count(r, "n_resamples", 9999);
+  options.n_resamples = r.count("n_resamples", 9999);
   options.conf_level = r.number("conf_level", 0.95);
   const std::uint64_t seed = r.seed("seed", 0);
-  options.threads = threads(r);
+  options.threads = r.threads();
   options.keep_replicates = r.boolean("keep_replicates", false);
   r.finish();
   if (y) return to_json(stats::bootstrap_ci(x, *y, statistic, seed, options));
@@ -116,10 +103,10 @@ Json aggregate_op(Request& r) {
   stats::AggregateOptions options;
   options.method =
       stats::parse_bootstrap_method(r.choice("method", "percentile", {"percentile", "basic"}));
-  options.n_resamples = count(r, "n_resamples", 9999);
+  options.n_resamples = r.count("n_resamples", 9999);
   options.conf_level = r.number("conf_level", 0.95);
   const std::uint64_t seed = r.seed("seed", 0);
-  options.threads = threads(r);
+  options.threads = r.threads();
   r.finish();
   if (const auto* runs = std::get_if<std::vector<double>>(&scores)) {
     return to_json(stats::aggregate_ci(*runs, aggregate, seed, options));
@@ -136,10 +123,10 @@ Json permutation_test_op(Request& r) {
   const bool paired = r.boolean("paired", false);
   stats::PermutationOptions options;
   options.alternative = r.alternative();
-  options.n_resamples = count(r, "n_resamples", 100'000);
-  options.exact_limit = count(r, "exact_limit", 1'000'000);
+  options.n_resamples = r.count("n_resamples", 100'000);
+  options.exact_limit = r.count("exact_limit", 1'000'000);
   const std::uint64_t seed = r.seed("seed", 0);
-  options.threads = threads(r);
+  options.threads = r.threads();
   r.finish();
   const stats::PermutationResult p = paired ? stats::paired_permutation_test(x, y, seed, options)
                                             : stats::permutation_test(x, y, seed, options);
