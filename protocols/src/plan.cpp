@@ -124,7 +124,7 @@ Plan make_plan(const Protocol& p) {
     const std::uint64_t key = arm_key(a.name);
     for (std::int64_t r = 0; r < p.seeds.replicates; ++r) {
       RunCell cell;
-      cell.id = fmt::format("{}/r{}", a.name, r);
+      cell.id = fmt::format("{}-r{}", a.name, r);
       cell.arm = a.name;
       cell.replicate = r;
       cell.epochs = a.epochs;

@@ -478,10 +478,17 @@ Arm read_arm(Reader r, bool is_defaults) {
   Arm a;
   if (!is_defaults) {
     a.name = r.string("name", "give the arm a name, e.g. name = \"baseline\"");
-    if (a.name.empty() || a.name.find_first_of("/ \t\n\"") != std::string::npos) {
+    // Arm names become run cell ids ("<arm>-r<replicate>"), HDF5 group and file names.
+    const bool bad_char =
+        a.name.find_first_not_of(
+            "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-") !=
+        std::string::npos;
+    if (a.name.empty() || bad_char || a.name.front() == '.' || a.name.size() > 180) {
       r.bad(*r.get("name"), "name",
-            fmt::format("is \"{}\", but must be non-empty without '/', quotes or spaces", a.name),
-            "use letters, digits, '-', '_' or '.'");
+            fmt::format("is \"{}\", but must be 1 to 180 letters, digits, '-', '_' or '.' (not "
+                        "starting with '.')",
+                        a.name),
+            "rename the arm, e.g. \"lr-0.1\" instead of \"lr=0.1\"");
     }
   }
   a.description = r.opt_string("description").value_or("");

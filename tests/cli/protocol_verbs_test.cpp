@@ -81,15 +81,15 @@ TEST(ValidateVerb, DiffAgainstAStoredProtocol) {
 TEST(PlanVerb, TextListsCellsTotalsPowerAndLooks) {
   const CliResult r = run_cli({"plan", example("fashion_mnist_dropout.toml")});
   EXPECT_EQ(r.code, 0) << r.err;
-  EXPECT_THAT(r.out, HasSubstr("baseline/r0"));
-  EXPECT_THAT(r.out, HasSubstr("dropout/r2"));
+  EXPECT_THAT(r.out, HasSubstr("baseline-r0"));
+  EXPECT_THAT(r.out, HasSubstr("dropout-r2"));
   EXPECT_THAT(r.out, HasSubstr("... 34 more cells (--cells lists all)"));
   EXPECT_THAT(r.out, HasSubstr("total: 40 runs, 800 epochs (2 arms x 20 replicates)"));
   EXPECT_THAT(r.out, HasSubstr("dropout-improves-accuracy: "));
   EXPECT_THAT(r.out, HasSubstr("sequential design (obrien-fleming spending)"));
   EXPECT_THAT(r.out, HasSubstr("look at   10 replicates (t = 0.5000): z >= "));
   const CliResult all = run_cli({"plan", example("fashion_mnist_dropout.toml"), "--cells"});
-  EXPECT_THAT(all.out, HasSubstr("dropout/r19"));
+  EXPECT_THAT(all.out, HasSubstr("dropout-r19"));
 }
 
 TEST(PlanVerb, JsonHasEveryCellAndMatchesTheText) {
@@ -101,8 +101,8 @@ TEST(PlanVerb, JsonHasEveryCellAndMatchesTheText) {
   EXPECT_EQ(j["total_runs"], 16);
   EXPECT_EQ(j["total_epochs"], 80);
   ASSERT_EQ(j["cells"].size(), 16u);
-  EXPECT_EQ(j["cells"][0]["id"], "narrow/r0");
-  EXPECT_EQ(j["cells"][8]["id"], "wide/r0");
+  EXPECT_EQ(j["cells"][0]["id"], "narrow-r0");
+  EXPECT_EQ(j["cells"][8]["id"], "wide-r0");
   // Paired: replicate r of both arms shares every seed.
   EXPECT_EQ(j["cells"][3]["seeds"], j["cells"][11]["seeds"]);
   EXPECT_NE(j["cells"][3]["seeds"]["init"], j["cells"][4]["seeds"]["init"]);

@@ -1,5 +1,6 @@
 // Every error path of the protocol parser, with its exact message ("file:line:col: key: problem;
 // fix"). Each case breaks one thing in the small valid protocol of test_util.h.
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <string>
@@ -156,8 +157,14 @@ TEST(ProtocolErrors, DuplicateArm) {
 
 TEST(ProtocolErrors, ArmNameWithSlash) {
   EXPECT_EQ(error_of(with("name = \"b\"\nmodel", "name = \"b/c\"\nmodel", kBase)),
-            "p.toml:17:8: arms[1].name: is \"b/c\", but must be non-empty without '/', quotes or "
-            "spaces; use letters, digits, '-', '_' or '.'");
+            "p.toml:17:8: arms[1].name: is \"b/c\", but must be 1 to 180 letters, digits, '-', '_' "
+            "or '.' (not starting with '.'); rename the arm, e.g. \"lr-0.1\" instead of "
+            "\"lr=0.1\"");
+}
+
+TEST(ProtocolErrors, ArmNameWithEqualsSign) {
+  EXPECT_THAT(error_of(with("name = \"b\"\nmodel", "name = \"lr=0.1\"\nmodel", kBase)),
+              testing::HasSubstr("arms[1].name: is \"lr=0.1\", but must be 1 to 180 letters"));
 }
 
 TEST(ProtocolErrors, DropoutOutOfRange) {

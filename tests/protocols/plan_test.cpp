@@ -102,8 +102,8 @@ TEST(MakePlan, ListsEveryCellWithItsSeeds) {
   EXPECT_EQ(plan.total_epochs, 4 * 12 * 30);
   EXPECT_EQ(plan.protocol_hash, canonical_hash(p));
   ASSERT_EQ(plan.cells.size(), 48u);
-  EXPECT_EQ(plan.cells[0].id, "lr-0.01/r0");
-  EXPECT_EQ(plan.cells[13].id, "lr-0.003/r1");
+  EXPECT_EQ(plan.cells[0].id, "lr-0.01-r0");
+  EXPECT_EQ(plan.cells[13].id, "lr-0.003-r1");
   std::set<std::string> ids;
   for (const RunCell& c : plan.cells) {
     ids.insert(c.id);

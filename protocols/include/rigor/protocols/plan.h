@@ -36,7 +36,7 @@ std::uint64_t cell_seed(const Protocol& protocol, std::string_view arm, std::int
 std::uint64_t arm_key(std::string_view arm_name);
 
 struct RunCell {
-  std::string id;  // "<arm>/r<replicate>", e.g. "baseline/r0": unique and stable
+  std::string id;  // "<arm>-r<replicate>", e.g. "baseline-r0": unique, stable, and the store key
   std::string arm;
   std::int64_t replicate = 0;                              // 0-based
   std::array<std::uint64_t, kNumVarianceSources> seeds{};  // by VarianceSource index
