@@ -2,7 +2,8 @@
 # Installs every Debian package rigor needs to build, test and run. Idempotent: installs only what is
 # missing, and touches the network only then. Uses sudo when not root.
 #
-#   scripts/install-deps.sh              # build + test + demo dependencies
+#   scripts/install-deps.sh              # build + test + demo dependencies (chromium: the report's
+#                                        # browser test and --pdf; ~115 MB download)
 #   scripts/install-deps.sh --reference  # also R, scipy, statsmodels, mpmath (golden values and the
 #                                        # speed comparison scripts; never needed by `make test`)
 set -euo pipefail
@@ -13,7 +14,7 @@ packages=(
   libhdf5-dev libtomlplusplus-dev nlohmann-json3-dev libfmt-dev libssl-dev zlib1g-dev
   libgtest-dev libgmock-dev libbenchmark-dev clang-14 libclang-rt-14-dev clang-format clang-tidy
   libtorch-dev libopenblas0-openmp dataset-fashion-mnist
-  python3-h5py
+  python3-h5py chromium
 )
 if [[ "${1:-}" == "--reference" ]]; then
   packages+=(r-base-core python3-scipy python3-statsmodels python3-mpmath python3-numpy)

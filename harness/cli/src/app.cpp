@@ -21,6 +21,13 @@ const std::vector<Verb>& verbs() {
       {"inspect", "summary of a study store: runs by arm and status", &inspect_main},
       {"export", "export a study store as tidy CSV or JSON tables", &export_main},
       {"merge", "merge study stores (shards) into one", &merge_main},
+      {"run", "train every run cell of a protocol into a study store (resumable)", &run_main},
+      {"verify", "rerun recorded cells and check that they reproduce bit for bit", &verify_main},
+      {"analyze", "test every pre-registered claim of a study store; write /analysis",
+       &analyze_main},
+      {"report", "render the audit report (HTML, Markdown, JSON, PDF) from a study store",
+       &report_main},
+      {"import", "record per-seed results produced elsewhere (CSV) as a study store", &import_main},
   };
   return table;
 }

@@ -2,15 +2,14 @@
 // test.
 //
 // The claim tested is "A differs from B in the direction of --alternative" (greater: A's scores are
-// higher). The verdict of each test:
+// higher). The verdict of each test follows rigor::reports::judge (reports/verdict.h, the rules
+// `rigor analyze` uses too; docs/analysis.md, "Verdicts"):
 //   supported       p <= alpha (ASO: eps_min < threshold), the estimate points the claimed way and
-//   is at
-//                   least --min-effect;
+//                   is at least --min-effect;
 //   below minimum   significant, but the estimated effect is smaller than --min-effect;
 //   not supported   significant the other way (one-sided claims: 1 - p <= alpha);
 //   inconclusive    not significant and the design has under 80% power for --min-effect (t-test
-//   power
-//                   with the observed SD), with the seeds per arm that would reach it; or no
+//                   power with the observed SD), with the seeds per arm that would reach it; or no
 //                   variance;
 //   not supported   otherwise.
 // The exit code follows the primary test (the first one run): 0 supported, 1 not.
@@ -27,6 +26,7 @@
 #include "options.h"
 #include "rigor/cli.h"
 #include "rigor/error.h"
+#include "rigor/reports/verdict.h"
 #include "rigor/stats.h"
 #include "verbs.h"
 
@@ -74,106 +74,23 @@ struct Row {
   Json detail;  // full result for --json
 };
 
-std::string fmt_num(double v) {
-  if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
-  if (v == 0) return "0";
-  const double a = std::abs(v);
-  if (a >= 1e-3 && a < 1e5) return fmt::format("{:.4g}", v);
-  return fmt::format("{:.3e}", v);
-}
+std::string fmt_num(double v) { return reports::format_number(v); }
+std::string fmt_p(double p) { return reports::format_p(p); }
 
-std::string fmt_p(double p) {
-  if (p < 1e-4) return fmt::format("{:.2e}", p);
-  return fmt::format("{:.4f}", p);
-}
-
-// Does the signed estimate (A - B) point the way the alternative claims?
-bool points_claimed_way(double estimate, stats::Alternative alt) {
-  switch (alt) {
-    case stats::Alternative::kGreater:
-      return estimate > 0;
-    case stats::Alternative::kLess:
-      return estimate < 0;
-    case stats::Alternative::kTwoSided:
-      return estimate != 0;
-  }
-  return false;
-}
-
-// Power of the t-test design for the minimum effect with the observed SD, and seeds for 80%.
-struct PowerCheck {
-  double power = 0;
-  std::int64_t seeds_needed = 0;  // 0: more than power_t_test solves for (1e7 seeds)
-};
-
-std::optional<PowerCheck> power_for_min_effect(const Options& o, std::span<const double> a,
-                                               std::span<const double> b) {
-  if (o.min_effect <= 0) return std::nullopt;
-  double sd;
-  stats::PowerTTestSpec spec;
-  if (o.paired) {
-    std::vector<double> d(a.size());
-    for (std::size_t i = 0; i < a.size(); ++i) d[i] = a[i] - b[i];
-    sd = std::sqrt(stats::variance(d));
-    spec.type = stats::TTestDesign::kPaired;
-    spec.n = static_cast<double>(a.size());
-  } else {
-    const double na = static_cast<double>(a.size()), nb = static_cast<double>(b.size());
-    sd = std::sqrt(((na - 1) * stats::variance(a) + (nb - 1) * stats::variance(b)) / (na + nb - 2));
-    spec.type = stats::TTestDesign::kTwoSample;
-    spec.n = std::min(na, nb);
-  }
-  if (!(sd > 0)) return std::nullopt;
-  spec.delta = o.min_effect;
-  spec.sd = sd;
-  spec.alpha = o.alpha;
-  spec.alternative = o.alternative == stats::Alternative::kTwoSided
-                         ? stats::PowerAlternative::kTwoSided
-                         : stats::PowerAlternative::kOneSided;
-  PowerCheck check;
-  check.power = stats::power_t_test(spec).power;
-  spec.n.reset();
-  spec.power = 0.8;
-  try {
-    check.seeds_needed = stats::power_t_test(spec).n_ceil;
-  } catch (const stats::StatsError&) {
-    check.seeds_needed = 0;  // the minimum effect is too small for any practical number of seeds
-  }
-  return check;
-}
-
+// The verdict rules live in rigor::reports (reports/src/verdict.cpp), shared with `rigor analyze`.
 void judge(Row& row, const Options& o, std::span<const double> a, std::span<const double> b,
-           bool significant, bool opposite_significant, std::optional<double> effect_for_min) {
-  if (row.degenerate) {
-    row.verdict = "inconclusive";
-    row.why = "no variance across seeds";
-    return;
-  }
-  const bool right_way = row.estimate && points_claimed_way(*row.estimate, o.alternative);
-  if (significant && right_way) {
-    if (effect_for_min && std::abs(*effect_for_min) < o.min_effect) {
-      row.verdict = "below minimum";
-      row.why = fmt::format("|effect| {} < min effect {}", fmt_num(std::abs(*effect_for_min)),
-                            fmt_num(o.min_effect));
-    } else {
-      row.verdict = "supported";
-    }
-    return;
-  }
-  if (opposite_significant && !right_way) {
-    row.verdict = "not supported";
-    row.why = "significant in the other direction";
-    return;
-  }
-  if (auto power = power_for_min_effect(o, a, b); power && power->power < 0.8) {
-    row.verdict = "inconclusive";
-    row.why = fmt::format(
-        "power {:.0f}% for min effect {}; {} for 80%", 100 * power->power, fmt_num(o.min_effect),
-        power->seeds_needed > 0 ? fmt::format("~{} seeds per arm", power->seeds_needed)
-                                : std::string("more than 10^7 seeds per arm"));
-    return;
-  }
-  row.verdict = "not supported";
+           double p_value) {
+  reports::VerdictInput in;
+  in.alternative = o.alternative;
+  in.alpha = o.alpha;
+  in.min_effect = o.min_effect;
+  in.p_value = p_value;
+  in.estimate = row.estimate;
+  in.degenerate = row.degenerate;
+  in.paired = o.paired;
+  const reports::VerdictResult v = reports::judge(in, a, b);
+  row.verdict = std::string(reports::to_string(v.verdict));
+  row.why = v.why;
 }
 
 Row from_test(std::string test, std::string title, const stats::TestResult& r,
@@ -191,10 +108,7 @@ Row from_test(std::string test, std::string title, const stats::TestResult& r,
   row.degenerate = r.degenerate;
   row.note = r.note;
   row.detail = to_json(r);
-  // One-sided tests: 1 - p is (up to discreteness) the p-value of the opposite alternative.
-  const bool opposite =
-      o.alternative != stats::Alternative::kTwoSided && 1.0 - r.p_value <= o.alpha;
-  judge(row, o, a, b, r.p_value <= o.alpha, opposite, r.estimate);
+  judge(row, o, a, b, r.p_value);
   return row;
 }
 
@@ -237,17 +151,9 @@ Row run_aso(const Options& o, std::span<const double> a, std::span<const double>
   row.degenerate = degenerate;
   row.note = note;
   row.detail = detail;
-  if (degenerate) {
-    row.verdict = "inconclusive";
-    row.why = "no variance across seeds";
-  } else if (eps < o.aso_threshold) {
-    row.verdict = "supported";
-    row.why = fmt::format("{} almost stochastically dominant: eps_min < {}", direction,
-                          fmt_num(o.aso_threshold));
-  } else {
-    row.verdict = "not supported";
-    row.why = fmt::format("eps_min >= {}", fmt_num(o.aso_threshold));
-  }
+  const reports::VerdictResult v = reports::judge_aso(eps, o.aso_threshold, degenerate, direction);
+  row.verdict = std::string(reports::to_string(v.verdict));
+  row.why = v.why;
   return row;
 }
 

@@ -30,6 +30,11 @@ int plan_main(const std::vector<std::string>& args, Io& io);      // protocol_ve
 int inspect_main(const std::vector<std::string>& args, Io& io);   // store_verbs.cpp
 int export_main(const std::vector<std::string>& args, Io& io);    // store_verbs.cpp
 int merge_main(const std::vector<std::string>& args, Io& io);     // store_verbs.cpp
+int run_main(const std::vector<std::string>& args, Io& io);       // run_verbs.cpp
+int verify_main(const std::vector<std::string>& args, Io& io);    // run_verbs.cpp
+int analyze_main(const std::vector<std::string>& args, Io& io);   // report_verbs.cpp
+int report_main(const std::vector<std::string>& args, Io& io);    // report_verbs.cpp
+int import_main(const std::vector<std::string>& args, Io& io);    // report_verbs.cpp
 
 // The explicit verb table (no static self-registration), in the order `rigor --help` lists it.
 const std::vector<Verb>& verbs();
