@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 #include <iostream>
+#include <utility>
 
 namespace rigor::harness {
 
@@ -19,9 +20,10 @@ std::string format_duration(double seconds) {
 }
 
 Progress::Progress(std::ostream& out, ProgressMode mode, std::int64_t total, std::int64_t skipped,
-                   int jobs)
+                   int jobs, std::string label)
     : out_(out),
       mode_(mode),
+      label_(std::move(label)),
       total_(total),
       jobs_(std::max(jobs, 1)),
       start_(std::chrono::steady_clock::now()) {
@@ -33,7 +35,7 @@ Progress::Progress(std::ostream& out, ProgressMode mode, std::int64_t total, std
   }
   if (mode_ != ProgressMode::kQuiet) {
     out_ << fmt::format(
-        "rigor run: {} run{} to do{}, {} at a time\n", total_, total_ == 1 ? "" : "s",
+        "{}: {} run{} to do{}, {} at a time\n", label_, total_, total_ == 1 ? "" : "s",
         skipped > 0 ? fmt::format(" ({} already in the store)", skipped) : "", jobs_);
     out_.flush();
   }
@@ -117,7 +119,7 @@ void Progress::close() {
   if (mode_ == ProgressMode::kBar) out_ << "\r\033[K";
   const double wall =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
-  out_ << fmt::format("rigor run: {} run{} in {}: {} complete, {} diverged, {} failed\n", done_,
+  out_ << fmt::format("{}: {} run{} in {}: {} complete, {} diverged, {} failed\n", label_, done_,
                       done_ == 1 ? "" : "s", format_duration(wall), done_ - failed_ - diverged_,
                       diverged_, failed_);
   out_.flush();

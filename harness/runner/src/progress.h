@@ -17,8 +17,9 @@ namespace rigor::harness {
 class Progress {
  public:
   // `mode` kAuto picks kBar when `out` is the process's stderr or stdout and that is a terminal.
-  Progress(std::ostream& out, ProgressMode mode, std::int64_t total, std::int64_t skipped,
-           int jobs);
+  // `label` starts the first and last lines ("rigor run", "rigor verify").
+  Progress(std::ostream& out, ProgressMode mode, std::int64_t total, std::int64_t skipped, int jobs,
+           std::string label = "rigor run");
   void started(const std::string& cell);
   void epoch(const std::string& cell, std::int64_t epoch, std::int64_t epochs);
   void finished(const rigor::store::RunRecord& record);
@@ -32,6 +33,7 @@ class Progress {
   std::string eta() const;
   std::ostream& out_;
   ProgressMode mode_;
+  std::string label_;
   std::int64_t total_;
   std::int64_t done_ = 0;
   std::int64_t failed_ = 0;

@@ -174,7 +174,7 @@ VerifyResult verify_store(const VerifyOptions& options, std::ostream& progress_o
   pool.start(static_cast<int>(
       std::min<std::size_t>(static_cast<std::size_t>(std::max(settings.jobs, 1)), cells.size())));
   Progress progress(progress_out, options.progress, static_cast<std::int64_t>(cells.size()), 0,
-                    settings.jobs);
+                    settings.jobs, "rigor verify");
   VerifyResult result;
   result.device = settings.device;
   PoolCallbacks callbacks;

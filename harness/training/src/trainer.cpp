@@ -83,6 +83,12 @@ DeviceSet to_device(const rm::ExampleSet& set, const torch::Device& device) {
   // tensor own its memory, so the const data is never written.
   auto* x = const_cast<float*>(set.x.data());
   auto* y = const_cast<std::int64_t*>(set.y.data());
+  if (device.is_cpu()) {
+    // Evaluation only reads these, and the set outlives the run: no copy (saves ~50 MB of
+    // copying and page faults per Fashion-MNIST run).
+    return {torch::from_blob(x, batch_shape(set.size(), set.shape), torch::kFloat),
+            torch::from_blob(y, {set.size()}, torch::kLong)};
+  }
   return {torch::from_blob(x, batch_shape(set.size(), set.shape), torch::kFloat)
               .to(device, /*non_blocking=*/false, /*copy=*/true),
           torch::from_blob(y, {set.size()}, torch::kLong)
