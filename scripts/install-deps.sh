@@ -6,6 +6,8 @@
 #                                        # browser test and --pdf; ~115 MB download)
 #   scripts/install-deps.sh --reference  # also R, scipy, statsmodels, mpmath (golden values and the
 #                                        # speed comparison scripts; never needed by `make test`)
+#   scripts/install-deps.sh --slurm      # also slurm-wlm and munge: the real-Slurm test (ctest label
+#                                        # slurm; skipped without them). CI installs them.
 set -euo pipefail
 
 packages=(
@@ -16,9 +18,13 @@ packages=(
   libtorch-dev libopenblas0-openmp dataset-fashion-mnist
   python3-h5py chromium
 )
-if [[ "${1:-}" == "--reference" ]]; then
-  packages+=(r-base-core python3-scipy python3-statsmodels python3-mpmath python3-numpy)
-fi
+for option in "$@"; do
+  case "$option" in
+    --reference) packages+=(r-base-core python3-scipy python3-statsmodels python3-mpmath python3-numpy) ;;
+    --slurm) packages+=(slurm-wlm munge) ;;
+    *) echo "install-deps: unknown option $option (known: --reference, --slurm)" >&2; exit 2 ;;
+  esac
+done
 
 missing=()
 for p in "${packages[@]}"; do

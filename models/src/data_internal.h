@@ -26,6 +26,9 @@ class Sha256 {
   evp_md_ctx_st* ctx_;
 };
 
+// Bytes per element of an IDX type code (0x08 ubyte ... 0x0E double); 0 for an unknown code.
+std::size_t idx_type_size(int type);
+
 // read_idx, with ubyte values divided by 255 (to [0, 1]) when `unit_ubyte`, in the same pass.
 IdxArray read_idx(const std::filesystem::path& file, bool unit_ubyte);
 

@@ -90,20 +90,6 @@ void hash_file(detail::Sha256& hash, const fs::path& file) {
   }
 }
 
-std::size_t idx_type_size(int type) {
-  switch (type) {
-    case 0x08:
-    case 0x09:
-      return 1;
-    case 0x0B:
-      return 2;
-    case 0x0E:
-      return 8;
-    default:
-      return 4;
-  }
-}
-
 // One split (train or t10k) of an IDX image dataset.
 struct IdxPart {
   ExampleSet set;
@@ -143,7 +129,7 @@ IdxPart read_idx_part(const fs::path& images_file, const fs::path& labels_file) 
   part.set.x = std::move(images.values);
   part.set.y.resize(static_cast<std::size_t>(n));
   part.set.index.resize(static_cast<std::size_t>(n));
-  const std::size_t offset = 4 + 4 * labels.dims.size(), size = idx_type_size(labels.type);
+  const std::size_t offset = 4 + 4 * labels.dims.size(), size = detail::idx_type_size(labels.type);
   for (std::int64_t i = 0; i < n; ++i) {
     const float v = labels.values[static_cast<std::size_t>(i)];
     if (!(v >= 0.0f && v < static_cast<float>(kMaxClasses) && v == std::floor(v))) {

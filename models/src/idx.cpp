@@ -44,23 +44,6 @@ std::string type_name(int type) {
   }
 }
 
-std::size_t type_size(int type) {
-  switch (type) {
-    case 0x08:
-    case 0x09:
-      return 1;
-    case 0x0B:
-      return 2;
-    case 0x0C:
-    case 0x0D:
-      return 4;
-    case 0x0E:
-      return 8;
-    default:
-      return 0;
-  }
-}
-
 std::string dims_text(const std::vector<std::int64_t>& dims) {
   std::string out;
   for (std::size_t i = 0; i < dims.size(); ++i) out += (i ? " x " : "") + std::to_string(dims[i]);
@@ -154,7 +137,7 @@ void convert(const unsigned char* b, std::size_t n, int type, float scale, float
           throw DataError(fmt::format(
               "{}: byte offset {}: value [{}] = {} is {}, but every value must be a finite "
               "number within the float range (|x| < 3.4e38); fix or drop it",
-              file, offset + i * type_size(type), first + i, value,
+              file, offset + i * detail::idx_type_size(type), first + i, value,
               std::isfinite(value) ? "beyond the float range" : "not finite"));
         }
       }
@@ -197,7 +180,7 @@ IdxArray read_idx(const std::filesystem::path& path, bool unit_ubyte) {
   }
   IdxArray out;
   out.type = head[2];
-  const std::size_t size = type_size(out.type);
+  const std::size_t size = detail::idx_type_size(out.type);
   if (size == 0) {
     throw DataError(fmt::format(
         "{}: byte offset 2: unknown element type 0x{:02x}; IDX types are 0x08 (ubyte), 0x09 "
@@ -285,5 +268,26 @@ IdxArray read_idx(const std::filesystem::path& path, bool unit_ubyte) {
 }  // namespace detail
 
 IdxArray read_idx(const std::filesystem::path& file) { return detail::read_idx(file, false); }
+
+namespace detail {
+
+std::size_t idx_type_size(int type) {
+  switch (type) {
+    case 0x08:
+    case 0x09:
+      return 1;
+    case 0x0B:
+      return 2;
+    case 0x0C:
+    case 0x0D:
+      return 4;
+    case 0x0E:
+      return 8;
+    default:
+      return 0;
+  }
+}
+
+}  // namespace detail
 
 }  // namespace rigor::models

@@ -28,6 +28,8 @@ const std::vector<Verb>& verbs() {
       {"report", "render the audit report (HTML, Markdown, JSON, PDF) from a study store",
        &report_main},
       {"import", "record per-seed results produced elsewhere (CSV) as a study store", &import_main},
+      {"slurm", "write (and submit) a Slurm job array for a protocol, then merge and report",
+       &slurm_main},
   };
   return table;
 }

@@ -26,6 +26,22 @@ inline boost::program_options::variables_map parse_options(
   return vm;
 }
 
+// Parses a verb that takes one positional argument (a protocol, a store, a CSV file) besides its
+// `options`. The positional argument is hidden from --help (the usage line names it) and read as
+// vm[name].
+inline boost::program_options::variables_map parse_with_positional(
+    const std::vector<std::string>& args,
+    const boost::program_options::options_description& options, const char* name) {
+  namespace po = boost::program_options;
+  po::options_description hidden;
+  hidden.add_options()(name, po::value<std::string>(), name);
+  po::options_description all;
+  all.add(options).add(hidden);
+  po::positional_options_description positional;
+  positional.add(name, 1);
+  return parse_options(args, all, positional);
+}
+
 }  // namespace rigor::cli
 
 #endif  // RIGOR_CLI_SRC_OPTIONS_H_

@@ -36,10 +36,7 @@ constexpr std::string_view kPlanUsage =
     "Text output abbreviates the cells to the first replicates; --cells lists them all.\n\n";
 
 po::variables_map parse(const std::vector<std::string>& args, po::options_description& options) {
-  options.add_options()("protocol", po::value<std::string>(), "protocol file");
-  po::positional_options_description positional;
-  positional.add("protocol", 1);
-  return parse_options(args, options, positional);
+  return parse_with_positional(args, options, "protocol");
 }
 
 std::string hex(std::uint64_t v) { return fmt::format("{:016x}", v); }

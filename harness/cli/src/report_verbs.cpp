@@ -172,13 +172,7 @@ int analyze_main(const std::vector<std::string>& args, Io& io) {
   options.add_options()("help,h", "show this help")(
       "json", "print the analysis as JSON (docs/report-json.md) instead of the table")(
       "no-write", "do not write STORE:/analysis/claims");
-  po::options_description hidden;
-  hidden.add_options()("store", po::value<std::string>(), "the study store (.h5)");
-  po::options_description all;
-  all.add(options).add(hidden);
-  po::positional_options_description positional;
-  positional.add("store", 1);
-  const po::variables_map vm = parse_options(args, all, positional);
+  const po::variables_map vm = parse_with_positional(args, options, "store");
   if (vm.count("help")) {
     io.out << kAnalyzeUsage << options;
     return kExitOk;
@@ -208,13 +202,7 @@ int report_main(const std::vector<std::string>& args, Io& io) {
       "json", po::value<std::string>(), "also write the analysis as JSON")(
       "pdf", po::value<std::string>(), "also print the HTML report to PDF (headless Chromium)")(
       "write-analysis", "also write STORE:/analysis/claims");
-  po::options_description hidden;
-  hidden.add_options()("store", po::value<std::string>(), "the study store (.h5)");
-  po::options_description all;
-  all.add(options).add(hidden);
-  po::positional_options_description positional;
-  positional.add("store", 1);
-  const po::variables_map vm = parse_options(args, all, positional);
+  const po::variables_map vm = parse_with_positional(args, options, "store");
   if (vm.count("help")) {
     io.out << kReportUsage << options;
     return kExitOk;
@@ -265,13 +253,7 @@ int import_main(const std::vector<std::string>& args, Io& io) {
       "protocol", po::value<std::string>(), "the protocol the results were trained under (.toml)")(
       "output,o", po::value<std::string>(), "the study store to create (.h5; must not exist)")(
       "allow-missing", "import arms with fewer runs than seeds.replicates");
-  po::options_description hidden;
-  hidden.add_options()("csv", po::value<std::string>(), "results.csv");
-  po::options_description all;
-  all.add(options).add(hidden);
-  po::positional_options_description positional;
-  positional.add("csv", 1);
-  const po::variables_map vm = parse_options(args, all, positional);
+  const po::variables_map vm = parse_with_positional(args, options, "csv");
   if (vm.count("help")) {
     io.out << kImportUsage << options;
     return kExitOk;

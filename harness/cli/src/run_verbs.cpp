@@ -96,10 +96,7 @@ int run_main(const std::vector<std::string>& args, Io& io) {
       "keep-checkpoints", "store each run's final parameters (torch::save bytes)")(
       "no-sync", "do not fsync the store (scratch studies only)");
   add_worker_options(options);
-  options.add_options()("protocol", po::value<std::string>(), "protocol file");
-  po::positional_options_description positional;
-  positional.add("protocol", 1);
-  const po::variables_map vm = parse_options(args, options, positional);
+  const po::variables_map vm = parse_with_positional(args, options, "protocol");
   if (vm.count("help")) {
     io.out << kRunUsage << options;
     return kExitOk;
@@ -140,10 +137,7 @@ int verify_main(const std::vector<std::string>& args, Io& io) {
       "tolerance", po::value<double>()->default_value(1e-6), "relative tolerance")(
       "no-write", "do not record the result in the store")("json", "print the result as JSON");
   add_worker_options(options);
-  options.add_options()("store", po::value<std::string>(), "study store");
-  po::positional_options_description positional;
-  positional.add("store", 1);
-  const po::variables_map vm = parse_options(args, options, positional);
+  const po::variables_map vm = parse_with_positional(args, options, "store");
   if (vm.count("help")) {
     io.out << kVerifyUsage << options;
     return kExitOk;

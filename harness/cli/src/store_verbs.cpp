@@ -219,11 +219,8 @@ int inspect_main(const std::vector<std::string>& args, Io& io) {
   options.add_options()("help,h", "show this help")(
       "runs", "also list every run (cell, arm, replicate, status)")(
       "max-errors", po::value<int>()->default_value(10),
-      "list at most N failed/diverged runs with their error")("store", po::value<std::string>(),
-                                                              "the study store (.h5)");
-  po::positional_options_description positional;
-  positional.add("store", 1);
-  const po::variables_map vm = parse_options(args, options, positional);
+      "list at most N failed/diverged runs with their error");
+  const po::variables_map vm = parse_with_positional(args, options, "store");
   if (vm.count("help")) {
     io.out << kInspectUsage << options;
     return kExitOk;
@@ -287,11 +284,8 @@ int export_main(const std::vector<std::string>& args, Io& io) {
   options.add_options()("help,h", "show this help")("csv", "write CSV (one table)")(
       "json", "write JSON (runs and epochs tables, or the one --table)")(
       "table", po::value<std::string>(), "runs, epochs, steps or examples")(
-      "output,o", po::value<std::string>(), "output file (default: stdout)")(
-      "store", po::value<std::string>(), "the study store (.h5)");
-  po::positional_options_description positional;
-  positional.add("store", 1);
-  const po::variables_map vm = parse_options(args, options, positional);
+      "output,o", po::value<std::string>(), "output file (default: stdout)");
+  const po::variables_map vm = parse_with_positional(args, options, "store");
   if (vm.count("help")) {
     io.out << kExportUsage << options;
     return kExitOk;

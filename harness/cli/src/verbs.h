@@ -35,6 +35,7 @@ int verify_main(const std::vector<std::string>& args, Io& io);    // run_verbs.c
 int analyze_main(const std::vector<std::string>& args, Io& io);   // report_verbs.cpp
 int report_main(const std::vector<std::string>& args, Io& io);    // report_verbs.cpp
 int import_main(const std::vector<std::string>& args, Io& io);    // report_verbs.cpp
+int slurm_main(const std::vector<std::string>& args, Io& io);     // slurm_verbs.cpp
 
 // The explicit verb table (no static self-registration), in the order `rigor --help` lists it.
 const std::vector<Verb>& verbs();
