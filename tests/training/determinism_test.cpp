@@ -7,6 +7,7 @@
 #include <torch/cuda.h>
 #include <torch/version.h>
 
+#include <cstdlib>
 #include <string>
 
 #include "rigor/store/record.h"
@@ -35,6 +36,22 @@ TEST(Determinism, SetsEveryDeterminismSwitch) {
   set_determinism({.device = "cpu", .threads = 1});
   EXPECT_EQ(at::get_num_threads(), 1);
   EXPECT_EQ(at::get_num_interop_threads(), 1);
+}
+
+TEST(Determinism, BenchmarkHookTurnsEverySwitchTheOtherWay) {
+  // RIGOR_NONDETERMINISTIC=1 exists only for measuring the cost of determinism (gpu-bench.py).
+  auto& ctx = at::globalContext();
+  ::setenv("RIGOR_NONDETERMINISTIC", "1", 1);
+  set_determinism({.device = "cpu", .threads = 1});
+  ::unsetenv("RIGOR_NONDETERMINISTIC");
+  EXPECT_FALSE(ctx.deterministicAlgorithms());
+  EXPECT_FALSE(ctx.deterministicCuDNN());
+  EXPECT_TRUE(ctx.benchmarkCuDNN());
+  EXPECT_TRUE(ctx.allowTF32CuBLAS());
+  set_determinism({.device = "cpu", .threads = 1});
+  EXPECT_TRUE(ctx.deterministicAlgorithms());
+  EXPECT_FALSE(ctx.benchmarkCuDNN());
+  EXPECT_FALSE(ctx.allowTF32CuBLAS());
 }
 
 TEST(Determinism, RejectsZeroThreads) {

@@ -15,6 +15,7 @@
 #include <fstream>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "device.h"
@@ -193,7 +194,8 @@ void set_determinism(const TrainOptions& options) {
                     options.threads));
   }
   const torch::Device device = detail::resolve_device(options.device);
-  if (device.is_cuda()) {
+  if (device.is_cuda() && (std::getenv("RIGOR_NONDETERMINISTIC") == nullptr ||
+                           std::string_view(std::getenv("RIGOR_NONDETERMINISTIC")) != "1")) {
     // cuBLAS reads it when its first handle is created; deterministic algorithms make LibTorch
     // throw on a cuBLAS call without it (PyTorch "Reproducibility" notes). The worker sets it at
     // start; this only fills it in for other callers, never overriding a user's value.
@@ -215,15 +217,21 @@ void set_determinism(const TrainOptions& options) {
     }
   }
   auto& ctx = at::globalContext();
+  // Benchmarking hook, never for studies: RIGOR_NONDETERMINISTIC=1 turns every switch the other
+  // way (LibTorch's fast defaults plus cuDNN benchmark and TF32), so scripts/gpu-bench.py can
+  // measure what determinism costs. Provenance reads the switches back, so a store made this way
+  // says so.
+  const char* fast = std::getenv("RIGOR_NONDETERMINISTIC");
+  const bool deterministic = fast == nullptr || std::string_view(fast) != "1";
   // warn_only = false: a nondeterministic op throws, naming itself
   // (torch.use_deterministic_algorithms).
-  ctx.setDeterministicAlgorithms(true, false);
-  ctx.setDeterministicCuDNN(true);
-  ctx.setBenchmarkCuDNN(false);
+  ctx.setDeterministicAlgorithms(deterministic, false);
+  ctx.setDeterministicCuDNN(deterministic);
+  ctx.setBenchmarkCuDNN(!deterministic);
   // TF32 changes float32 matmul and convolution results on Ampere and newer GPUs. LibTorch 2.9
   // added setFloat32Precision; these setters still exist there and keep meaning "TF32 off".
-  ctx.setAllowTF32CuBLAS(false);
-  ctx.setAllowTF32CuDNN(false);
+  ctx.setAllowTF32CuBLAS(!deterministic);
+  ctx.setAllowTF32CuDNN(!deterministic);
 }
 
 std::map<std::string, std::string> torch_provenance(const TrainOptions& options) {
