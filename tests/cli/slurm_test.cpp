@@ -24,58 +24,17 @@ using ::testing::StartsWith;
 namespace fs = std::filesystem;
 namespace st = rigor::store;
 
-// The tiny protocol of tests/harness/harness_test_util.h (two arms x 3 replicates = 6 cells, plan
-// order base-r0..r2, drop-r0..r2), copied so that the cli tests do not depend on the harness ones.
-constexpr const char* kTinyProtocol = R"(
-[study]
-name = "slurm test"
-description = "tiny study for the slurm tests"
-author = "rigor tests"
-preregistered = 2026-11-23T12:00:00Z
-seed = 7
-
-[data]
-dataset = "synthetic"
-generator = "moons"
-samples = 300
-noise = 0.25
-split = { train = 0.6, validation = 0.2, test = 0.2, mode = "fixed" }
-
-[defaults]
-model = { name = "mlp", options = { hidden = [16] } }
-optimizer = { name = "adam", learning_rate = 0.01 }
-batch_size = 32
-epochs = 3
-
-[[arms]]
-name = "base"
-
-[[arms]]
-name = "drop"
-dropout = 0.3
-
-[seeds]
-replicates = 3
-randomize = ["init", "data_order", "dropout"]
-fixed = ["split", "augmentation"]
-paired = true
-
-[[metrics]]
-name = "accuracy"
-split = "test"
-direction = "higher"
-
-[[claims]]
-id = "drop-helps"
-statement = "dropout helps"
-a = "drop"
-b = "base"
-metric = "accuracy"
-test = "wilcoxon"
-alternative = "greater"
-alpha = 0.05
-min_effect = 0.01
-)";
+// tests/data/tiny_moons.toml: two arms x 3 replicates = 6 cells (plan order base-r0..r2,
+// drop-r0..r2), renamed "slurm test" (a space, which the job name must not keep).
+std::string tiny_protocol() {
+  std::ifstream in(RIGOR_TINY_PROTOCOL);
+  std::stringstream text;
+  text << in.rdbuf();
+  std::string s = text.str();
+  const std::string from = "name = \"tiny-moons-test\"";
+  s.replace(s.find(from), from.size(), "name = \"slurm test\"");
+  return s;
+}
 
 std::string read(const fs::path& p) {
   std::ifstream in(p);
@@ -99,7 +58,7 @@ struct Fixture {
   explicit Fixture(const std::string& name) {
     dir = st::test::scratch_dir(name);
     protocol = dir / "tiny.toml";
-    std::ofstream(protocol) << kTinyProtocol;
+    std::ofstream(protocol) << tiny_protocol();
     rigor = dir / "fake-rigor";
     write_executable(rigor, "#!/bin/bash\necho \"$*\" >> " + (dir / "calls.txt").string() +
                                 "\nv=FAKE_RIGOR_EXIT_$1\nexit ${!v:-0}\n");
@@ -137,7 +96,7 @@ void write_shard(const fs::path& path, const std::string& hash,
   st::StoreOptions o;
   o.sync = false;
   auto w =
-      st::StoreWriter::create(path, {kTinyProtocol, hash, "{}"}, st::test::test_provenance(), o);
+      st::StoreWriter::create(path, {tiny_protocol(), hash, "{}"}, st::test::test_provenance(), o);
   int i = 0;
   for (const auto& [id, status] : cells) {
     st::RunRecord r = st::test::make_record(i++, 2, 2);

@@ -10,6 +10,7 @@
 #include <fstream>
 #include <map>
 #include <sstream>
+#include <stdexcept>
 #include <string>
 
 #include "rigor/harness.h"
@@ -19,66 +20,23 @@ namespace rigor::harness::test_util {
 
 namespace fs = std::filesystem;
 
-// Two moons, an MLP with and without dropout: each run takes well under a second.
+// tests/data/tiny_moons.toml (two moons, an MLP with and without dropout: each run takes well
+// under a second) with `replicates`, `epochs`, and `extra_arm` (TOML) added before [seeds].
 inline std::string tiny_protocol(int replicates = 3, int epochs = 3,
                                  const std::string& extra_arm = "") {
-  return fmt::format(R"(
-[study]
-name = "harness-test"
-description = "tiny study for the harness tests"
-author = "rigor tests"
-preregistered = 2026-11-23T12:00:00Z
-seed = 7
-
-[data]
-dataset = "synthetic"
-generator = "moons"
-samples = 300
-noise = 0.25
-split = {{ train = 0.6, validation = 0.2, test = 0.2, mode = "fixed" }}
-
-[defaults]
-model = {{ name = "mlp", options = {{ hidden = [16] }} }}
-optimizer = {{ name = "adam", learning_rate = 0.01 }}
-batch_size = 32
-epochs = {}
-
-[[arms]]
-name = "base"
-
-[[arms]]
-name = "drop"
-dropout = 0.3
-{}
-[seeds]
-replicates = {}
-randomize = ["init", "data_order", "dropout"]
-fixed = ["split", "augmentation"]
-paired = true
-
-[[metrics]]
-name = "accuracy"
-split = "test"
-direction = "higher"
-
-[[metrics]]
-name = "loss"
-split = "test"
-direction = "lower"
-when = "best_on_validation"
-
-[[claims]]
-id = "drop-helps"
-statement = "dropout helps"
-a = "drop"
-b = "base"
-metric = "accuracy"
-test = "wilcoxon"
-alternative = "greater"
-alpha = 0.05
-min_effect = 0.01
-)",
-                     epochs, extra_arm, replicates);
+  std::ifstream in(RIGOR_TINY_PROTOCOL);
+  std::stringstream text;
+  text << in.rdbuf();
+  std::string s = text.str();
+  auto replace = [&s](const std::string& from, const std::string& to) {
+    const auto at = s.find(from);
+    if (at == std::string::npos) throw std::runtime_error("tiny_moons.toml lacks " + from);
+    s.replace(at, from.size(), to);
+  };
+  replace("\nreplicates = 3\n", fmt::format("\nreplicates = {}\n", replicates));
+  replace("\nepochs = 3\n", fmt::format("\nepochs = {}\n", epochs));
+  replace("\n[seeds]\n", "\n" + extra_arm + "\n[seeds]\n");
+  return s;
 }
 
 // A fresh directory per test, removed at the end.

@@ -134,7 +134,7 @@ INSTANTIATE_TEST_SUITE_P(
                       std::make_pair("kill", "SIGKILL (out of memory?"),
                       std::make_pair("exit", "exited with code 3 without writing its result"),
                       std::make_pair("throw", "injected failure (RIGOR_WORKER_FAULT)")),
-    [](const auto& info) { return std::string(info.param.first); });
+    [](const auto& test_info) { return std::string(test_info.param.first); });
 
 TEST(HarnessRun, DivergedRunIsRecordedWithStepAndParameter) {
   ScratchDir dir("diverge");

@@ -35,57 +35,8 @@ fail() {
 
 "$src/scripts/slurm-local.sh" start
 
-# The tiny protocol of tests/harness/harness_test_util.h: 2 arms x 3 replicates, < 1 s per run.
-cat >"$work/tiny.toml" <<'TOML'
-[study]
-name = "slurm-test"
-description = "tiny study for the real-Slurm test"
-author = "rigor tests"
-preregistered = 2026-11-23T12:00:00Z
-seed = 7
-
-[data]
-dataset = "synthetic"
-generator = "moons"
-samples = 300
-noise = 0.25
-split = { train = 0.6, validation = 0.2, test = 0.2, mode = "fixed" }
-
-[defaults]
-model = { name = "mlp", options = { hidden = [16] } }
-optimizer = { name = "adam", learning_rate = 0.01 }
-batch_size = 32
-epochs = 3
-
-[[arms]]
-name = "base"
-
-[[arms]]
-name = "drop"
-dropout = 0.3
-
-[seeds]
-replicates = 3
-randomize = ["init", "data_order", "dropout"]
-fixed = ["split", "augmentation"]
-paired = true
-
-[[metrics]]
-name = "accuracy"
-split = "test"
-direction = "higher"
-
-[[claims]]
-id = "drop-helps"
-statement = "dropout helps"
-a = "drop"
-b = "base"
-metric = "accuracy"
-test = "wilcoxon"
-alternative = "greater"
-alpha = 0.05
-min_effect = 0.01
-TOML
+# The tiny study the harness tests use: 2 arms x 3 replicates, < 1 s per run.
+cp "$src/tests/data/tiny_moons.toml" "$work/tiny.toml"
 
 start=$SECONDS
 out=$("$rigor" slurm "$work/tiny.toml" --store-dir "$work/cluster" --submit --tasks 3 --time 10) ||
