@@ -24,7 +24,7 @@ outdir=$2
 chromium=$(command -v chromium || command -v chromium-browser || true)
 if [[ -z "$chromium" ]]; then
   echo "render-check: SKIPPED: Chromium is not on PATH; install the Debian package chromium" \
-       "(scripts/install-deps.sh --pdf) to run the browser test" >&2
+       "(scripts/install-deps.sh installs it) to run the browser test" >&2
   exit 77
 fi
 if [[ ! -f "$report" ]]; then

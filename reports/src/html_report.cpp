@@ -886,7 +886,8 @@ Markup protocol_section(const Analysis& a) {
 // ---- PDF helpers ----------------------------------------------------------------------------
 
 constexpr std::string_view kNoChromium =
-    "PDF needs Chromium: install the Debian package chromium (scripts/install-deps.sh --pdf) or "
+    "PDF needs Chromium: install the Debian package chromium (scripts/install-deps.sh installs it) "
+    "or "
     "open the HTML and print it";
 
 std::string tail_of_file(const std::filesystem::path& path, std::size_t max_bytes) {

@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Issue 5's "must show": the demo protocol run twice, with --jobs 1 and with --jobs 2, gives
-# identical parameter hashes and final metrics for every cell. Usage: demo_reproducible.sh RIGOR WORKDIR
+# identical parameter hashes and final metrics for every cell. Then issue 6's browser test on the
+# demo's own report: headless Chromium renders it and every chart must draw without page errors
+# (scripts/render-check.sh; skipped when Chromium is absent).
+# Usage: demo_reproducible.sh RIGOR WORKDIR
 set -euo pipefail
 rigor=${1:?usage: demo_reproducible.sh RIGOR WORKDIR}
 work=${2:?usage: demo_reproducible.sh RIGOR WORKDIR}
@@ -33,4 +36,17 @@ if [[ $cells -ne 30 ]] || grep -qv ',complete,' "$work/jobs1.txt"; then
   echo "FAIL: expected 30 complete cells, got:"; cat "$work/jobs1.txt"; exit 1
 fi
 echo "OK: all $cells cells of the demo study have identical parameter hashes and final metrics with --jobs 1 and --jobs 2"
+"$rigor" report "$work/jobs1.h5" -o "$work/report.html"
+set +e
+"$root/scripts/render-check.sh" "$work/report.html" "$work/render"
+code=$?
+set -e
+if [[ $code -eq 77 ]]; then
+  echo "browser check of the demo report skipped: Chromium is not installed"
+elif [[ $code -ne 0 ]]; then
+  echo "FAIL: the demo report did not render in headless Chromium (see $work/render)"
+  exit 1
+else
+  echo "OK: the demo report renders in headless Chromium, every chart drawn, no page errors"
+fi
 rm -rf "$work"

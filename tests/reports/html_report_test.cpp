@@ -398,7 +398,7 @@ TEST(HtmlReportPdf, SaysHowToGetChromiumWhenAbsent) {
   } catch (const ReportError& e) {
     EXPECT_STREQ(e.what(),
                  "PDF needs Chromium: install the Debian package chromium "
-                 "(scripts/install-deps.sh --pdf) or open the HTML and print it");
+                 "(scripts/install-deps.sh installs it) or open the HTML and print it");
   }
   EXPECT_THROW(write_pdf(dir.path() / "r.html", dir.path() / "r.pdf"), ReportError);
 }

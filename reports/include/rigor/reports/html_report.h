@@ -57,7 +57,7 @@ std::optional<std::filesystem::path> find_chromium();
 //   chromium --headless --disable-gpu --no-sandbox --no-pdf-header-footer
 //            --print-to-pdf=<pdf_path> <html_path>   (paths made absolute)
 // Throws ReportError when Chromium is not on PATH: "PDF needs Chromium: install the Debian package
-// chromium (scripts/install-deps.sh --pdf) or open the HTML and print it".
+// chromium (scripts/install-deps.sh installs it) or open the HTML and print it".
 std::vector<std::string> pdf_command(const std::filesystem::path& html_path,
                                      const std::filesystem::path& pdf_path);
 
