@@ -13,6 +13,7 @@ namespace rigor::harness {
 
 std::string format_duration(double seconds) {
   if (!std::isfinite(seconds) || seconds < 0) return "?";
+  if (seconds < 9.95) return fmt::format("{:.1f}s", seconds);  // short runs: "0.4s", not "0s"
   const auto s = static_cast<std::int64_t>(std::llround(seconds));
   if (s >= 3600) return fmt::format("{}h{:02}m", s / 3600, (s % 3600) / 60);
   if (s >= 60) return fmt::format("{}m{:02}s", s / 60, s % 60);

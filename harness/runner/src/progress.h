@@ -45,7 +45,7 @@ class Progress {
   double run_seconds_ = 0.0;  // sum of finished runs' wall time
 };
 
-// "1h02m", "3m20s", "12s".
+// "1h02m", "3m20s", "12s", "0.4s".
 std::string format_duration(double seconds);
 
 }  // namespace rigor::harness
