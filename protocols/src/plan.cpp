@@ -98,6 +98,13 @@ ClaimPower claim_power(const Protocol& p, const Claim& c, double inflation) {
 
 }  // namespace
 
+std::map<std::string, std::uint64_t> seed_map(const RunCell& cell) {
+  std::map<std::string, std::uint64_t> seeds;
+  for (std::size_t i = 0; i < kNumVarianceSources; ++i)
+    seeds[std::string(to_string(kVarianceSources[i]))] = cell.seeds[i];
+  return seeds;
+}
+
 std::uint64_t arm_key(std::string_view arm_name) {
   return std::stoull(sha256_hex(arm_name).substr(0, 16), nullptr, 16);
 }

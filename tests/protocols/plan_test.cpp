@@ -95,6 +95,18 @@ TEST(CellSeed, RejectsUnknownArmAndReplicate) {
   }
 }
 
+TEST(SeedMap, NamesEverySourceAsTheStoreRecordsIt) {
+  const Plan plan = make_plan(load_protocol(example("lr_sweep.toml")));
+  const RunCell& c = plan.cells[13];
+  const auto seeds = seed_map(c);
+  ASSERT_EQ(seeds.size(), kNumVarianceSources);
+  EXPECT_EQ(seeds.at("init"), c.seeds[0]);
+  EXPECT_EQ(seeds.at("data_order"), c.seeds[1]);
+  EXPECT_EQ(seeds.at("split"), c.seeds[2]);
+  EXPECT_EQ(seeds.at("dropout"), c.seeds[3]);
+  EXPECT_EQ(seeds.at("augmentation"), c.seeds[4]);
+}
+
 TEST(MakePlan, ListsEveryCellWithItsSeeds) {
   const Protocol p = load_protocol(example("lr_sweep.toml"));
   const Plan plan = make_plan(p);

@@ -150,6 +150,21 @@ store::RunRecord read_record_file(const std::filesystem::path& path) {
   return decode_record(bytes, path.string());
 }
 
+store::RunRecord failed_record(const protocols::RunCell& cell, const std::string& message,
+                               double start_time, double end_time) {
+  store::RunRecord r;
+  r.cell_id = cell.id;
+  r.arm = cell.arm;
+  r.replicate = cell.replicate;
+  r.seeds = protocols::seed_map(cell);
+  r.status = store::RunStatus::kFailed;
+  r.error = message;
+  r.start_time = start_time;
+  r.end_time = end_time;
+  r.wall_seconds = end_time > start_time ? end_time - start_time : 0.0;
+  return r;
+}
+
 std::string format_command(const WorkerCommand& c) {
   Json j;
   if (c.kind == WorkerCommand::Kind::kQuit) {

@@ -66,22 +66,6 @@ fs::path find_worker(const fs::path& configured) {
       list.empty() ? "nothing" : list));
 }
 
-store::RunRecord failed_record(const protocols::RunCell& cell, const std::string& message,
-                               double start_time, double end_time) {
-  store::RunRecord r;
-  r.cell_id = cell.id;
-  r.arm = cell.arm;
-  r.replicate = cell.replicate;
-  for (std::size_t i = 0; i < protocols::kNumVarianceSources; ++i)
-    r.seeds[std::string(protocols::to_string(protocols::kVarianceSources[i]))] = cell.seeds[i];
-  r.status = store::RunStatus::kFailed;
-  r.error = message;
-  r.start_time = start_time;
-  r.end_time = end_time;
-  r.wall_seconds = end_time > start_time ? end_time - start_time : 0.0;
-  return r;
-}
-
 struct WorkerPool::Worker {
   int index = 0;
   pid_t pid = -1;
@@ -212,23 +196,10 @@ std::map<std::string, std::string> WorkerPool::start(int count) {
   }
   // Wait for every worker's ready (or fatal) line.
   std::size_t pending = workers_.size();
+  std::vector<std::string> lines;
   while (pending > 0) {
-    std::vector<pollfd> fds;
-    for (auto& w : workers_)
-      if (!w->ready) fds.push_back(pollfd{w->out_fd, POLLIN, 0});
-    if (::poll(fds.data(), fds.size(), -1) < 0) {
-      if (errno == EINTR) continue;
-      throw HarnessError(fmt::format("poll: {}", std::strerror(errno)));
-    }
-    for (auto& w : workers_) {
-      if (w->ready) continue;
-      bool readable = false;
-      for (const auto& f : fds)
-        if (f.fd == w->out_fd && (f.revents & (POLLIN | POLLHUP | POLLERR))) readable = true;
-      if (!readable) continue;
-      char buf[65536];
-      const ssize_t n = ::read(w->out_fd, buf, sizeof buf);
-      if (n <= 0) {
+    for (Worker* w : wait_readable(/*unready_only=*/true)) {
+      if (!read_lines(*w, lines)) {
         int status = 0;
         ::waitpid(w->pid, &status, 0);
         w->pid = -1;
@@ -237,14 +208,10 @@ std::map<std::string, std::string> WorkerPool::start(int count) {
                                        worker_exe_.string(), describe_wait_status(status),
                                        tail.empty() ? "" : ":\n", tail));
       }
-      w->buffer.append(buf, static_cast<std::size_t>(n));
-      std::size_t nl;
-      while (!w->ready && (nl = w->buffer.find('\n')) != std::string::npos) {
-        const std::string line = w->buffer.substr(0, nl);
-        w->buffer.erase(0, nl + 1);
+      for (const std::string& line : lines) {
         const WorkerEvent e = parse_event(line);
         if (e.kind == WorkerEvent::Kind::kFatal) throw HarnessError(e.message);
-        if (e.kind == WorkerEvent::Kind::kReady) {
+        if (e.kind == WorkerEvent::Kind::kReady && !w->ready) {
           w->ready = true;
           w->provenance = e.provenance;
           --pending;
@@ -307,25 +274,11 @@ void WorkerPool::run(const std::vector<protocols::RunCell>& cells, const PoolCal
   };
 
   for (auto& w : workers_) dispatch(*w);
+  std::vector<std::string> lines;
   while (finished < cells.size()) {
-    std::vector<pollfd> fds;
-    for (auto& w : workers_)
-      if (w->out_fd >= 0) fds.push_back(pollfd{w->out_fd, POLLIN, 0});
-    if (fds.empty()) throw HarnessError("no rigor-worker is running");
-    if (::poll(fds.data(), fds.size(), -1) < 0) {
-      if (errno == EINTR) continue;
-      throw HarnessError(fmt::format("poll: {}", std::strerror(errno)));
-    }
-    for (auto& wp : workers_) {
+    for (Worker* wp : wait_readable(/*unready_only=*/false)) {
       Worker& w = *wp;
-      bool readable = false;
-      for (const auto& f : fds)
-        if (f.fd == w.out_fd && (f.revents & (POLLIN | POLLHUP | POLLERR))) readable = true;
-      if (!readable) continue;
-      char buf[65536];
-      const ssize_t n = ::read(w.out_fd, buf, sizeof buf);
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) {
+      if (!read_lines(w, lines)) {
         // The worker itself died (not just a run): record its run as failed and start another.
         int status = 0;
         ::waitpid(w.pid, &status, 0);
@@ -344,11 +297,7 @@ void WorkerPool::run(const std::vector<protocols::RunCell>& cells, const PoolCal
         }
         continue;
       }
-      w.buffer.append(buf, static_cast<std::size_t>(n));
-      std::size_t nl;
-      while ((nl = w.buffer.find('\n')) != std::string::npos) {
-        const std::string line = w.buffer.substr(0, nl);
-        w.buffer.erase(0, nl + 1);
+      for (const std::string& line : lines) {
         const WorkerEvent e = parse_event(line);
         switch (e.kind) {
           case WorkerEvent::Kind::kReady:
@@ -369,6 +318,42 @@ void WorkerPool::run(const std::vector<protocols::RunCell>& cells, const PoolCal
       dispatch(w);
     }
   }
+}
+
+std::vector<WorkerPool::Worker*> WorkerPool::wait_readable(bool unready_only) {
+  while (true) {
+    std::vector<pollfd> fds;
+    std::vector<Worker*> polled;
+    for (auto& w : workers_) {
+      if (w->out_fd < 0 || (unready_only && w->ready)) continue;
+      fds.push_back(pollfd{w->out_fd, POLLIN, 0});
+      polled.push_back(w.get());
+    }
+    if (fds.empty()) throw HarnessError("no rigor-worker is running");
+    if (::poll(fds.data(), fds.size(), -1) < 0) {
+      if (errno == EINTR) continue;
+      throw HarnessError(fmt::format("poll: {}", std::strerror(errno)));
+    }
+    std::vector<Worker*> readable;
+    for (std::size_t i = 0; i < fds.size(); ++i)
+      if (fds[i].revents & (POLLIN | POLLHUP | POLLERR)) readable.push_back(polled[i]);
+    return readable;
+  }
+}
+
+bool WorkerPool::read_lines(Worker& w, std::vector<std::string>& lines) {
+  lines.clear();
+  char buf[65536];
+  const ssize_t n = ::read(w.out_fd, buf, sizeof buf);
+  if (n < 0 && errno == EINTR) return true;
+  if (n <= 0) return false;
+  w.buffer.append(buf, static_cast<std::size_t>(n));
+  std::size_t nl;
+  while ((nl = w.buffer.find('\n')) != std::string::npos) {
+    lines.push_back(w.buffer.substr(0, nl));
+    w.buffer.erase(0, nl + 1);
+  }
+  return true;
 }
 
 void WorkerPool::stop() {

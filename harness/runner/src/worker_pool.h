@@ -58,15 +58,16 @@ class WorkerPool {
  private:
   struct Worker;
   void spawn(Worker& w);
+  // Blocks until at least one running worker (not yet ready ones only, when `unready_only`) has
+  // output or closed its end; returns those workers.
+  std::vector<Worker*> wait_readable(bool unready_only);
+  // Reads what `w` wrote and moves its complete lines to `lines`. False when the worker closed
+  // its output (it died or quit).
+  static bool read_lines(Worker& w, std::vector<std::string>& lines);
   PoolConfig config_;
   std::filesystem::path worker_exe_;
   std::vector<std::unique_ptr<Worker>> workers_;
 };
-
-// A failed record for a cell (seeds from the plan) with `message`.
-rigor::store::RunRecord failed_record(const rigor::protocols::RunCell& cell,
-                                      const std::string& message, double start_time,
-                                      double end_time);
 
 // The last `lines` lines of a text file ("" when absent): the context of a crashed run.
 std::string tail_of_file(const std::filesystem::path& file, std::size_t lines);

@@ -341,9 +341,7 @@ rs::RunRecord train_cell(const rp::Protocol& protocol, const rp::RunCell& cell,
   rec.cell_id = cell.id;
   rec.arm = cell.arm;
   rec.replicate = cell.replicate;
-  for (rp::VarianceSource source : rp::kVarianceSources) {
-    rec.seeds[std::string(rp::to_string(source))] = seed_of(cell, source);
-  }
+  rec.seeds = rp::seed_map(cell);
   const rp::Arm* arm_ptr = protocol.find_arm(cell.arm);
   if (arm_ptr == nullptr) {
     throw TrainingError(fmt::format("{}: cell {}: no arm named \"{}\" in the protocol",

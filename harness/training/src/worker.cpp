@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
@@ -94,6 +95,10 @@ Args parse_args(int argc, char** argv) {
 std::uint64_t dataset_seed(const protocols::Protocol& p) {
   const auto split = static_cast<std::uint64_t>(protocols::VarianceSource::kSplit);
   return stats::derive_seed(stats::derive_seed(p.study.master_seed, split + 1), 0);
+}
+
+double unix_now() {
+  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
 // Runs `body` in a forked process with stderr going to `log`. Returns the wait status.
@@ -242,19 +247,9 @@ int worker_main(int argc, char** argv) {
     }
     pid_t pid = 0;
     const int status = run_forked(cmd.log, &pid, [&] {
-      const double start = static_cast<double>(std::time(nullptr));
+      const double start = unix_now();
       auto write_failed = [&](const std::string& message) {
-        store::RunRecord r;
-        r.cell_id = cell.id;
-        r.arm = cell.arm;
-        r.replicate = cell.replicate;
-        for (std::size_t i = 0; i < protocols::kNumVarianceSources; ++i)
-          r.seeds[std::string(protocols::to_string(protocols::kVarianceSources[i]))] =
-              cell.seeds[i];
-        r.status = store::RunStatus::kFailed;
-        r.error = message;
-        r.start_time = start;
-        r.end_time = static_cast<double>(std::time(nullptr));
+        store::RunRecord r = harness::failed_record(cell, message, start, unix_now());
         r.device = args.options.device;
         harness::write_record_file(cmd.result, r);
       };

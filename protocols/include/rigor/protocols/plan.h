@@ -10,6 +10,7 @@
 
 #include <array>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -42,6 +43,10 @@ struct RunCell {
   std::array<std::uint64_t, kNumVarianceSources> seeds{};  // by VarianceSource index
   std::int64_t epochs = 0;
 };
+
+// A cell's seeds keyed by variance source name ("init", "data_order", "split", "dropout",
+// "augmentation"), as a study store records them (RunRecord::seeds).
+std::map<std::string, std::uint64_t> seed_map(const RunCell& cell);
 
 // Seeds each claim needs from a power analysis (when the claim gives the inputs).
 struct ClaimPower {

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "rigor/error.h"
+#include "rigor/protocols/plan.h"
 #include "rigor/store/record.h"
 
 namespace rigor::harness {
@@ -36,6 +37,13 @@ rigor::store::RunRecord decode_record(const std::vector<std::uint8_t>& bytes,
 // reader never sees half a file. Throws HarnessError on I/O errors.
 void write_record_file(const std::filesystem::path& path, const rigor::store::RunRecord& record);
 rigor::store::RunRecord read_record_file(const std::filesystem::path& path);
+
+// The record of a run that failed before it could produce its own: the cell's identity and seeds,
+// status kFailed, `message`, and the times (Unix seconds) it started and ended. Both sides write
+// it: the worker when training throws, rigor run when the run's process dies.
+rigor::store::RunRecord failed_record(const rigor::protocols::RunCell& cell,
+                                      const std::string& message, double start_time,
+                                      double end_time);
 
 // Commands, parent -> worker: {"cmd":"run","cell":"baseline-r0","result":PATH,"log":PATH} and
 // {"cmd":"quit"}.
