@@ -138,15 +138,19 @@ OutperformResult probability_of_outperforming(std::span<const double> a, std::sp
   const double tail = (1.0 - options.conf_level) / 2.0;
   result.ci = {quantile_type7(replicates, tail), quantile_type7(replicates, 1.0 - tail)};
 
-  // Bouthillier et al. (2021): significant when the CI excludes 0.5, meaningful when P(A > B)
-  // passes gamma (symmetrically 1 - gamma for B).
+  // Bouthillier et al. (2021, section 5 and their simulation code, PABTest.single_test:
+  // `(0.5 < lower) and (gamma <= upper)`): significant when the CI excludes 0.5; meaningful when
+  // the CI reaches gamma, i.e. an effect of at least gamma is not excluded (symmetrically, for
+  // B, the CI reaches 1 - gamma). Both must hold.
   const bool a_significant = result.ci.lower > 0.5;
   const bool b_significant = result.ci.upper < 0.5;
+  const bool a_meaningful = result.ci.upper >= options.gamma;
+  const bool b_meaningful = result.ci.lower <= 1.0 - options.gamma;
   result.significant = a_significant || b_significant;
-  result.meaningful = result.estimate > options.gamma || result.estimate < 1.0 - options.gamma;
-  if (a_significant && result.estimate > options.gamma) {
+  result.meaningful = a_meaningful || b_meaningful;
+  if (a_significant && a_meaningful) {
     result.conclusion = OutperformConclusion::kABetter;
-  } else if (b_significant && result.estimate < 1.0 - options.gamma) {
+  } else if (b_significant && b_meaningful) {
     result.conclusion = OutperformConclusion::kBBetter;
   } else if (result.significant) {
     result.conclusion = OutperformConclusion::kSignificantNotMeaningful;

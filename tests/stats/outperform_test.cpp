@@ -7,6 +7,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <functional>
 #include <vector>
@@ -101,6 +102,27 @@ TEST(ProbabilityOfOutperforming, SmallButSureWinIsSignificantNotMeaningful) {
   EXPECT_TRUE(r.significant);
   EXPECT_FALSE(r.meaningful);
   EXPECT_EQ(r.conclusion, OutperformConclusion::kSignificantNotMeaningful);
+}
+
+TEST(ProbabilityOfOutperforming, GammaIsComparedWithTheUpperEndOfTheInterval) {
+  // Bouthillier et al. (2021) and their code: A is better when 0.5 < CI lower and gamma <= CI
+  // upper. Here the estimate (~0.7) is below gamma = 0.75 but the CI reaches it: a_better (a rule
+  // applying gamma to the estimate would say significant_not_meaningful).
+  const auto a = normal_sample(13, 40, 0.8, 1.0);
+  const auto b = normal_sample(14, 40, 0.0, 1.0);
+  const auto r = probability_of_outperforming(a, b, 3);
+  ASSERT_LT(r.estimate, 0.75);
+  ASSERT_GT(r.ci.lower, 0.5);
+  ASSERT_GE(r.ci.upper, 0.75);
+  EXPECT_TRUE(r.meaningful);
+  EXPECT_EQ(r.conclusion, OutperformConclusion::kABetter);
+  const auto swapped = probability_of_outperforming(b, a, 3);
+  EXPECT_EQ(swapped.conclusion, OutperformConclusion::kBBetter);
+  // A gamma above the CI's upper end makes the same data significant but not meaningful.
+  OutperformOptions strict;
+  strict.gamma = std::min(0.999, r.ci.upper + 0.01);
+  EXPECT_EQ(probability_of_outperforming(a, b, 3, strict).conclusion,
+            OutperformConclusion::kSignificantNotMeaningful);
 }
 
 TEST(ProbabilityOfOutperforming, NoDifferenceIsNotSignificant) {

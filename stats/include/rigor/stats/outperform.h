@@ -1,7 +1,7 @@
 // rigor/stats/outperform.h — the probability of outperforming P(A > B) with a seeded percentile
 // bootstrap confidence interval and the decision rule of Bouthillier et al. (2021, MLSys,
 // "Accounting for variance in machine learning benchmarks"): a difference must be both
-// statistically significant (the CI excludes 0.5) and meaningful (P(A > B) beyond gamma).
+// statistically significant (the CI excludes 0.5) and meaningful (the CI reaches gamma).
 //
 //   std::vector<double> a = {0.91, 0.93, 0.90, 0.94}, b = {0.88, 0.89, 0.90, 0.87};
 //   auto r = rigor::stats::probability_of_outperforming(a, b, /*seed=*/7);
@@ -21,9 +21,9 @@ namespace rigor::stats {
 
 // The decision of Bouthillier et al. (2021) for one comparison.
 enum class OutperformConclusion {
-  kABetter,                   // CI lower bound > 0.5 and estimate > gamma
-  kBBetter,                   // CI upper bound < 0.5 and estimate < 1 - gamma
-  kSignificantNotMeaningful,  // CI excludes 0.5, but the estimate does not pass gamma
+  kABetter,                   // CI lower end > 0.5 and CI upper end >= gamma
+  kBBetter,                   // CI upper end < 0.5 and CI lower end <= 1 - gamma
+  kSignificantNotMeaningful,  // CI excludes 0.5, but does not reach gamma on that side
   kNotSignificant,            // CI contains 0.5
 };
 // "a_better", "b_better", "significant_not_meaningful", "not_significant".
@@ -57,7 +57,7 @@ struct OutperformResult {
   std::size_t n_a = 0;
   std::size_t n_b = 0;
   bool significant = false;  // the CI excludes 0.5 (ci.lower > 0.5 or ci.upper < 0.5)
-  bool meaningful = false;   // estimate > gamma or estimate < 1 - gamma
+  bool meaningful = false;   // ci.upper >= gamma or ci.lower <= 1 - gamma
   OutperformConclusion conclusion = OutperformConclusion::kNotSignificant;
   // All scores tied (or, paired, every difference zero), or both arms constant: see
   // docs/stats/aso.md.
