@@ -213,8 +213,9 @@ TEST(BootstrapCi, DrawsTheDocumentedIndices) {
       for (double& v : expected) v = reference.below(n);
       EXPECT_EQ(seen[b + 1], expected) << "n " << n << ", resample " << b;
     }
-    // The one-pass mean draws the same indices (sums in a fixed order of four partial sums).
-    if (n <= 1001) {
+    // The one-pass mean draws the same indices (sums in a fixed order of four partial sums),
+    // rejected words included (n = 1,000,003).
+    {
       options.keep_replicates = true;
       const BootstrapResult r = bootstrap_ci(x, Statistic::kMean, seed, options);
       for (std::uint64_t b = 0; b < options.n_resamples; ++b) {

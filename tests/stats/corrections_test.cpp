@@ -10,10 +10,13 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
+#include <cstdint>
 #include <limits>
 #include <numeric>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "golden.h"
@@ -136,8 +139,8 @@ TEST(AdjustPValues, HommelMatchesRLoopOnSmallFamilies) {
   }
 }
 
-TEST(AdjustPValues, RadixSortPathHandlesSignedZeroSubnormalsAndTies) {
-  // n >= 512 takes the radix sort; compare with a direct stable-sort implementation of Holm/BH.
+TEST(AdjustPValues, BucketSortPathHandlesSignedZeroSubnormalsAndTies) {
+  // n >= 512 takes the bucket sort; compare with a direct stable-sort implementation of Holm/BH.
   const std::size_t n = 3000;
   CounterRng rng(3, 1);
   std::vector<double> p(n);
@@ -179,6 +182,106 @@ TEST(AdjustPValues, RadixSortPathHandlesSignedZeroSubnormalsAndTies) {
     EXPECT_EQ(rb.adjusted[i], bh[i]) << i;
     EXPECT_FALSE(std::signbit(rh.adjusted[i])) << i;
   }
+}
+
+// The step methods computed directly from a stable argsort (R's order()), for comparison with the
+// bucket sort path.
+std::vector<double> direct_step(const std::vector<double>& p, Correction method) {
+  const std::size_t n = p.size();
+  std::vector<std::size_t> o(n);
+  std::iota(o.begin(), o.end(), std::size_t{0});
+  std::stable_sort(o.begin(), o.end(), [&](std::size_t a, std::size_t b) { return p[a] < p[b]; });
+  double q = static_cast<double>(n);
+  if (method == Correction::kBenjaminiYekutieli) {
+    long double h = 0.0L;
+    for (std::size_t k = 1; k <= n; ++k)
+      h += static_cast<long double>(1.0 / static_cast<double>(k));
+    q = static_cast<double>(h) * static_cast<double>(n);
+  }
+  std::vector<double> out(n);
+  const bool ascending = method == Correction::kHolm || method == Correction::kHolmSidak;
+  double run = ascending ? 0.0 : std::numeric_limits<double>::infinity();
+  for (std::size_t step = 0; step < n; ++step) {
+    const std::size_t r = ascending ? step : n - 1 - step;
+    const double v = p[o[r]] + 0.0;
+    const auto k = static_cast<double>(n - r);
+    double term = 0.0;
+    switch (method) {
+      case Correction::kHolm:
+      case Correction::kHochberg:
+        term = k * v;
+        break;
+      case Correction::kHolmSidak:
+        term = -std::expm1(k * std::log1p(-v));
+        break;
+      default:  // BH, BY
+        term = q / static_cast<double>(r + 1) * v;
+        break;
+    }
+    run = ascending ? std::max(run, term) : std::min(run, term);
+    out[o[r]] = std::min(1.0, run);
+  }
+  return out;
+}
+
+TEST(AdjustPValues, BucketSortGivesTheDirectResultOnAnyThreadCount) {
+  // Families large enough for the bucket sort on several threads (corrections.cpp,
+  // sort_ascending): uniform, heavy ties, many exponents down to subnormals, a tight cluster
+  // sharing its leading bits (the in-bucket fallback sort), all-small (no Holm shortcut). Every
+  // thread count must give the direct stable-argsort result bit for bit.
+  const std::size_t n = 40000;
+  std::vector<std::pair<std::string, std::vector<double>>> families;
+  CounterRng rng(11, 2);
+  auto make = [&](const std::string& name, auto draw) {
+    std::vector<double> p(n);
+    for (std::size_t i = 0; i < n; ++i) p[i] = draw(i, rng.uniform());
+    families.emplace_back(name, std::move(p));
+  };
+  make("uniform", [](std::size_t, double u) { return u; });
+  make("ties", [](std::size_t i, double u) { return i % 3 == 0 ? 0.05 : std::round(u * 50) / 50; });
+  make("exponents", [](std::size_t i, double u) {
+    if (i % 97 == 0) return 4.9406564584124654e-324 * static_cast<double>(i % 5);
+    if (i % 89 == 0) return -0.0;
+    return std::pow(10.0, -320.0 * u);
+  });
+  make("cluster", [](std::size_t i, double u) {
+    return i % 50 == 0 ? u : 0.5 + std::ldexp(std::floor(u * 4096.0), -52);
+  });
+  make("all-small", [](std::size_t, double u) { return u * 1e-9; });
+  for (const auto& [name, p] : families) {
+    for (Correction method : {Correction::kHolm, Correction::kHolmSidak, Correction::kHochberg,
+                              Correction::kBenjaminiHochberg, Correction::kBenjaminiYekutieli}) {
+      const std::vector<double> expected = direct_step(p, method);
+      for (unsigned threads : {1u, 2u, 3u, 8u}) {
+        const AdjustResult r = adjust_p_values(p, method, 0.05, threads);
+        for (std::size_t i = 0; i < n; ++i) {
+          ASSERT_EQ(std::bit_cast<std::uint64_t>(r.adjusted[i]),
+                    std::bit_cast<std::uint64_t>(expected[i]))
+              << name << " " << to_string(method) << " threads " << threads << " index " << i;
+        }
+      }
+    }
+    // Hommel shares the sort: it must not depend on the thread count either.
+    const AdjustResult one = adjust_p_values(p, Correction::kHommel, 0.05, 1);
+    const AdjustResult many = adjust_p_values(p, Correction::kHommel, 0.05, 4);
+    ASSERT_EQ(one.adjusted, many.adjusted) << name;
+  }
+}
+
+TEST(AdjustPValues, BucketSortPathNamesABadValue) {
+  std::vector<double> p(100000, 0.5);
+  p[77777] = std::nan("");
+  EXPECT_THAT([&] { adjust_p_values(p, Correction::kBenjaminiHochberg, 0.05, 2); },
+              ::testing::ThrowsMessage<StatsError>(
+                  HasSubstr("p[77777] is nan, but every p-value must be in [0, 1]")));
+  p[77777] = 0.5;
+  p[5] = -1e-300;
+  EXPECT_THAT([&] { adjust_p_values(p, Correction::kHommel); },
+              ::testing::ThrowsMessage<StatsError>(HasSubstr("p[5] is -1e-300")));
+  p[5] = 0.5;
+  p[99999] = 1.0000000000000002;
+  EXPECT_THAT([&] { adjust_p_values(p, Correction::kHochberg, 0.05, 8); },
+              ::testing::ThrowsMessage<StatsError>(HasSubstr("p[99999] is 1")));
 }
 
 TEST(AdjustPValues, StepDownShortcutMatchesFullComputation) {

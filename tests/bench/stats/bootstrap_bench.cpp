@@ -1,10 +1,13 @@
 // Benchmarks for rigor/stats/bootstrap.h. Workload (scripts/bench-compare.sh): the BCa CI of a
 // mean, n = 1000, 10,000 resamples, against scipy.stats.bootstrap(method="BCa"). Measured on the
-// development machine (AMD EPYC, 2 shared cores, scipy 1.10.1): scipy ~80 ms of CPU (0.2-0.9 s
-// wall under load); rigor ~9 ms on one thread (_1thread; 33 ms when every index word came from
-// Philox4x32-10, before the SplitMix64 draw rule of docs/stats/resampling.md) and ~4.6 ms of the
-// calling thread with 2 threads. The main benchmark uses 2 threads (a fixed count, so numbers
-// compare across machines). Data: N(0, 1) from CounterRng(2024, 1), drawn once.
+// development machine (AMD EPYC 7003, 2 shared vCPUs, GCC 12 -O2, scipy 1.10.1; medians of 3
+// repetitions, 10 runs alternated with the previous build): scipy 100-138 ms (best of 3);
+// _1thread 7.5-8.8 ms, median 8.0 (previous build, indices drawn into a block then summed and one
+// Philox call per key: 8.9-10.7, median 9.6; 33 ms when every index word came from Philox4x32-10,
+// before the SplitMix64 draw rule of docs/stats/resampling.md); the main benchmark (2 threads)
+// 4.4-6.0 ms, median 4.8 (previous build, one fixed chunk of resamples per thread: 5.5-6.6,
+// median 6.0; 10-11 ms while other jobs ran). The main benchmark uses 2 threads (a fixed count,
+// so numbers compare across machines). Data: N(0, 1) from CounterRng(2024, 1), drawn once.
 #include <benchmark/benchmark.h>
 
 #include <cstdint>

@@ -59,9 +59,11 @@ struct AdjustResult {
 //               in O(m log m) instead of R's O(m^2) (docs/stats/corrections.md)
 //   BH          cummin from the top of (m / i) p_(i)          R "BH" (Benjamini-Hochberg 1995)
 //   BY          BH times sum_{k<=m} 1/k                       R "BY" (Benjamini-Yekutieli 2001)
-// every value capped at 1. Cost O(m log m) time (a radix sort), O(m) memory, no per-element
-// allocation.
-AdjustResult adjust_p_values(std::span<const double> p, Correction method, double alpha = 0.05);
+// every value capped at 1. Cost O(m log m) time at worst (a bucket sort, linear for spread-out
+// values), O(m) memory. Families of 2^19 or more values are sorted and scanned on up to `threads`
+// threads (0 = the hardware's, at most 8); the result does not depend on the thread count.
+AdjustResult adjust_p_values(std::span<const double> p, Correction method, double alpha = 0.05,
+                             unsigned threads = 0);
 
 // --- Partial conjunction (Benjamini & Heller 2008, Biometrics 64:1215-1222) -------------------
 // "A beats B on at least u of the N datasets": given one p-value per dataset, the partial
