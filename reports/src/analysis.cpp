@@ -116,7 +116,9 @@ Data read_data(const store::StoreReader& store, const protocols::Protocol& p,
   for (const std::string& id : store.run_ids()) {
     store::RunRecord r;
     try {
-      r = store.run(id);
+      // Attributes, seeds and final metrics only: the analysis needs no series, examples or
+      // checkpoint (a checkpoint can be MBs per run).
+      r = store.run(id, store::RunParts::essentials());
     } catch (const store::StoreError& e) {
       throw ReportError(
           fmt::format("{}; the analysis needs every run: repair the store or rerun "

@@ -120,11 +120,13 @@ struct RunView {
   store::ExampleResults examples;
 };
 
-// Every run of the store, without checkpoints (the report never needs parameters).
+// Every run of the store: its epoch metrics and per-example results, never its per-step metrics
+// or checkpoint (the report draws neither; both can be MBs per run).
 std::vector<RunView> read_runs(const store::StoreReader& store) {
   std::vector<RunView> runs;
   for (const std::string& id : store.run_ids()) {
-    store::RunRecord r = store.run(id);
+    store::RunRecord r = store.run(
+        id, {.step_metrics = false, .epoch_metrics = true, .examples = true, .checkpoint = false});
     runs.push_back(RunView{.cell_id = std::move(r.cell_id),
                            .arm = std::move(r.arm),
                            .replicate = r.replicate,
@@ -726,6 +728,12 @@ Markup determinism_section(const store::StoreReader& store, const std::string& s
 
 // ---- Hardest examples -----------------------------------------------------------------------
 
+// An example is identified by its index in its source (the training pool the split divides, or
+// the official test file; rigor::models::ExampleSet::index), so the same index is the same example
+// in every run even when the runs' test sets differ. They differ under `split.mode = "per_seed"`
+// (docs/protocol.md): each replicate draws its own test set from the pool. Then an example is
+// averaged over the runs that tested it, and the table says so and counts those runs per example
+// (docs/report.md, "Hardest test examples").
 Markup examples_section(const std::vector<RunView>& runs, const std::vector<std::string>& arms,
                         std::size_t top) {
   Markup body = html::paragraph(
@@ -736,7 +744,8 @@ Markup examples_section(const std::vector<RunView>& runs, const std::vector<std:
   for (const std::string& arm : arms) {
     struct Agg {
       double loss_sum = 0.0;
-      std::size_t n = 0;
+      std::size_t n = 0;       // runs with a finite loss on this example (the mean's count)
+      std::size_t tested = 0;  // runs whose test set held this example
       std::map<std::int64_t, std::size_t> predictions;
       std::optional<std::int64_t> target;
       bool target_conflict = false;
@@ -744,13 +753,26 @@ Markup examples_section(const std::vector<RunView>& runs, const std::vector<std:
     std::map<std::int64_t, Agg> by_index;
     std::size_t runs_with_examples = 0;
     std::size_t skipped = 0;
+    // The sorted example indices of the first run, and whether another run's differ.
+    std::optional<std::vector<std::int64_t>> first_indices;
+    bool indices_differ = false;
     for (const RunView& r : runs) {
       if (r.arm != arm || r.examples.empty()) continue;
       const store::ExampleResults& e = r.examples;
       if (e.loss.empty()) continue;
       ++runs_with_examples;
-      for (std::size_t i = 0; i < e.index.size() && i < e.loss.size(); ++i) {
+      const std::size_t count = std::min(e.index.size(), e.loss.size());
+      std::vector<std::int64_t> indices(e.index.begin(),
+                                        e.index.begin() + static_cast<std::ptrdiff_t>(count));
+      std::sort(indices.begin(), indices.end());
+      if (!first_indices) {
+        first_indices = std::move(indices);
+      } else if (indices != *first_indices) {
+        indices_differ = true;
+      }
+      for (std::size_t i = 0; i < count; ++i) {
         Agg& agg = by_index[e.index[i]];
+        ++agg.tested;
         if (std::isfinite(e.loss[i])) {
           agg.loss_sum += e.loss[i];
           ++agg.n;
@@ -774,12 +796,23 @@ Markup examples_section(const std::vector<RunView>& runs, const std::vector<std:
       return x.first != y.first ? x.first > y.first : x.second < y.second;
     });
     if (ranked.size() > top) ranked.resize(top);
+    std::string caption =
+        fmt::format("{} ({} runs with per-example results", arm, runs_with_examples);
+    if (indices_differ) {
+      std::size_t fewest = runs_with_examples, most = 0;
+      for (const auto& [index, agg] : by_index) {
+        fewest = std::min(fewest, agg.tested);
+        most = std::max(most, agg.tested);
+      }
+      caption += fmt::format(
+          "; their test sets differ (split.mode = \"per_seed\"?): {} distinct examples, each "
+          "averaged over the {} to {} runs that tested it",
+          by_index.size(), fewest, most);
+    }
+    if (skipped > 0) caption += fmt::format(", {} non-finite losses left out", skipped);
+    caption += ")";
     html::Table t{
-        .caption = fmt::format("{} ({} runs with per-example results{})", arm, runs_with_examples,
-                               skipped > 0 ? fmt::format(", {} non-finite losses left "
-                                                         "out",
-                                                         skipped)
-                                           : std::string()),
+        .caption = caption,
         .header = {"rank", "example", "mean loss", "runs", "target", "most frequent prediction"},
         .rows = {}};
     for (std::size_t k = 0; k < ranked.size(); ++k) {
@@ -798,9 +831,14 @@ Markup examples_section(const std::vector<RunView>& runs, const std::vector<std:
       if (total > 0) prediction = fmt::format("{} ({} of {} runs)", best.first, best.second, total);
       const bool wrong =
           agg.target && !agg.target_conflict && total > 0 && best.first != *agg.target;
+      // With differing test sets, the count of runs that tested the example matters: "2 of 3"
+      // when one of the three runs that tested it has a non-finite loss.
+      const std::string runs_cell = indices_differ && agg.n != agg.tested
+                                        ? fmt::format("{} of {}", agg.n, agg.tested)
+                                        : fmt::format("{}", agg.n);
       t.rows.push_back({Cell(fmt::format("{}", k + 1), "num"),
                         Cell(fmt::format("{}", ranked[k].second), "num"),
-                        Cell(num(ranked[k].first), "num"), Cell(fmt::format("{}", agg.n), "num"),
+                        Cell(num(ranked[k].first), "num"), Cell(runs_cell, "num"),
                         Cell(target, "num"), Cell(prediction, wrong ? "bad" : "")});
     }
     body += html::table(t);

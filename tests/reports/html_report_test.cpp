@@ -5,6 +5,7 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <hdf5.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -14,6 +15,7 @@
 #include <optional>
 #include <regex>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "report_fixture.h"
@@ -172,6 +174,38 @@ TEST(HtmlReport, IsDeterministic) {
   EXPECT_EQ(x, y);
 }
 
+// analyze() reads no series, examples or checkpoints and html_report() no per-step series or
+// checkpoints (store::RunParts): with those parts damaged in every run (steps/ deleted, a group
+// where the checkpoint dataset would be), both give the same bytes as on the intact store.
+TEST(HtmlReport, AnalysisAndReportNeverReadStepsOrCheckpoints) {
+  TempDir intact;
+  TempDir damaged;
+  const std::string want = fixture_report(intact.path());
+  test::write_fixture_store(damaged.path() / "study.h5");
+  const std::string path = (damaged.path() / "study.h5").string();
+  {
+    const hid_t f = H5Fopen(path.c_str(), H5F_ACC_RDWR, H5P_DEFAULT);
+    ASSERT_GE(f, 0);
+    for (const std::string& id : store::StoreReader::open(path).run_ids()) {
+      const std::string run = "/runs/" + id;
+      ASSERT_GE(H5Ldelete(f, (run + "/steps").c_str(), H5P_DEFAULT), 0) << id;
+      const hid_t g =
+          H5Gcreate2(f, (run + "/checkpoint").c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+      ASSERT_GE(g, 0) << id;
+      H5Gclose(g);
+    }
+    H5Fclose(f);
+  }
+  const auto store = store::StoreReader::open(path);
+  EXPECT_THROW((void)store.run("narrow-r0"), store::StoreError);  // the damage is real
+  AnalyzeOptions options;
+  options.rigor_version = "test";
+  options.created = "2026-11-23T12:30:00Z";
+  std::string got = html_report(analyze(store, options), store);
+  got = std::regex_replace(got, std::regex(damaged.path().string()), "STORE");
+  EXPECT_EQ(got, std::regex_replace(want, std::regex(intact.path().string()), "STORE"));
+}
+
 // ---- A hand-made analysis: the rendering alone -------------------------------------------------
 
 Score score(std::int64_t r, double v, store::RunStatus status = store::RunStatus::kComplete) {
@@ -317,6 +351,69 @@ TEST(HtmlReport, CurveMetricsOptionSelectsAndOrdersCharts) {
   EXPECT_EQ(count(s, "data-chart=\"line-band\""), 1U);
   EXPECT_THAT(s, HasSubstr("missing-metric: no run recorded this epoch metric."));
   EXPECT_THAT(s, Not(HasSubstr("<title>acc</title>")));
+}
+
+// A run of arm `arm` whose test set holds the examples `index`, with the given losses (target
+// index % 2, prediction 1 - target: every example mispredicted).
+store::RunRecord run_with_examples(const std::string& arm, int r,
+                                   const std::vector<std::int64_t>& index,
+                                   const std::vector<double>& loss) {
+  store::RunRecord run = simple_run(arm, r);
+  run.examples.index = index;
+  run.examples.loss = loss;
+  for (std::int64_t i : index) {
+    run.examples.target.push_back(i % 2);
+    run.examples.prediction.push_back(1 - i % 2);
+  }
+  return run;
+}
+
+// Per-seed splits (split.mode = "per_seed"): each run tests other examples of the pool. An
+// example is averaged over the runs that tested it, and the table says so.
+TEST(HtmlReport, HardestExamplesWithDifferingTestSetsAverageOverTheRunsThatTestedThem) {
+  TempDir dir;
+  const double nan = std::nan("");
+  write_runs(dir.path() / "s.h5",
+             {// Arm a: three different test sets (one in another order), one NaN loss.
+              run_with_examples("a", 0, {0, 1, 2, 3}, {0.1, 0.2, 0.9, 1.0}),
+              run_with_examples("a", 1, {3, 2, 4, 5}, {2.0, 0.7, 0.3, 0.4}),
+              run_with_examples("a", 2, {3, 5, 6}, {nan, 0.6, 3.0}),
+              // Arm b: the same test set in both runs (as with split.mode = "fixed").
+              run_with_examples("b", 0, {0, 1}, {0.5, 0.25}),
+              run_with_examples("b", 1, {1, 0}, {0.75, 0.25})});
+  const auto store = store::StoreReader::open(dir.path() / "s.h5");
+  const std::string s = html_report(hand_made_analysis(), store);
+  EXPECT_THAT(s, HasSubstr("<caption>a (3 runs with per-example results; their test sets differ "
+                           "(split.mode = &quot;per_seed&quot;?): 7 distinct examples, each "
+                           "averaged over the 1 to 3 runs that tested it, 1 non-finite losses "
+                           "left out)</caption>"));
+  // Ranked by the mean over the runs that tested each example: 6 (3.0, one run), 3 ((1.0 + 2.0)
+  // / 2; three runs tested it, one loss is NaN: "2 of 3"), 2 ((0.9 + 0.7) / 2), 5, 4, 1, 0.
+  const auto row = [](int rank, int example, const std::string& mean, const std::string& runs) {
+    return "<tr><td class=\"num\">" + std::to_string(rank) + "</td><td class=\"num\">" +
+           std::to_string(example) + "</td><td class=\"num\">" + mean + "</td><td class=\"num\">" +
+           runs + "</td>";
+  };
+  std::size_t at = 0;
+  for (const auto& [rank, example, mean, runs] :
+       std::vector<std::tuple<int, int, std::string, std::string>>{{1, 6, "3", "1"},
+                                                                   {2, 3, "1.5", "2 of 3"},
+                                                                   {3, 2, "0.8", "2"},
+                                                                   {4, 5, "0.5", "2"},
+                                                                   {5, 4, "0.3", "1"},
+                                                                   {6, 1, "0.2", "1"},
+                                                                   {7, 0, "0.1", "1"}}) {
+    const std::size_t next = s.find(row(rank, example, mean, runs), at);
+    ASSERT_NE(next, std::string::npos) << row(rank, example, mean, runs);
+    at = next;
+  }
+  // Example 3: target 1, predicted 0 by the three runs that tested it.
+  EXPECT_THAT(s, HasSubstr("<td class=\"num\">1</td><td class=\"bad\">0 (3 of 3 runs)</td>"));
+  // Arm b's test sets agree: no note; each example averaged over both runs (example 1:
+  // (0.25 + 0.75) / 2).
+  EXPECT_THAT(s, HasSubstr("<caption>b (2 runs with per-example results)</caption>"));
+  EXPECT_THAT(s, HasSubstr(row(1, 1, "0.5", "2")));
+  EXPECT_EQ(count(s, "their test sets differ"), 1U);
 }
 
 // ---- Bad store documents ----------------------------------------------------------------------

@@ -303,9 +303,17 @@ int export_main(const std::vector<std::string>& args, Io& io) {
   }
   for (const auto& t : tables) make_table(t, {});  // validates the name before reading the store
 
+  // Read only the parts the chosen tables show, never the checkpoints (MBs per run): the runs
+  // table needs the attributes, seeds and final metrics alone.
+  store::RunParts parts = store::RunParts::essentials();
+  for (const auto& t : tables) {
+    parts.epoch_metrics = parts.epoch_metrics || t == "epochs";
+    parts.step_metrics = parts.step_metrics || t == "steps";
+    parts.examples = parts.examples || t == "examples";
+  }
   const store::StoreReader reader = store::StoreReader::open(vm["store"].as<std::string>());
   std::vector<store::RunRecord> runs;
-  for (const std::string& id : reader.run_ids()) runs.push_back(reader.run(id));
+  for (const std::string& id : reader.run_ids()) runs.push_back(reader.run(id, parts));
 
   std::ofstream file;
   std::ostream* out = &io.out;

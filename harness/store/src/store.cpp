@@ -175,7 +175,10 @@ void write_run(const h5::Group& runs, const RunRecord& r) {
   if (r.checkpoint) g.write_vector("checkpoint", *r.checkpoint);
 }
 
-RunRecord read_run(const h5::Group& runs, const std::string& cell) {
+// Reads the run group `cell`: always its attributes, seeds and final metrics, and the parts
+// `parts` asks for. A part not asked for is not opened at all (neither read nor checked), so a
+// 4 MB checkpoint costs nothing when the caller does not want it.
+RunRecord read_run(const h5::Group& runs, const std::string& cell, const RunParts& parts) {
   const h5::Group g = runs.open_group(cell);
   RunRecord r;
   r.cell_id = cell;
@@ -197,11 +200,11 @@ RunRecord read_run(const h5::Group& runs, const std::string& cell) {
     const h5::Group seeds = g.open_group("seeds");
     for (const std::string& k : seeds.attributes()) r.seeds[k] = seeds.read_uint_attribute(k);
   }
-  {
+  if (parts.step_metrics) {
     const h5::Group steps = g.open_group("steps");
     for (const std::string& k : steps.links()) r.step_metrics[k] = steps.read_series(k, "step");
   }
-  {
+  if (parts.epoch_metrics) {
     const h5::Group epochs = g.open_group("epochs");
     for (const std::string& k : epochs.links()) r.epoch_metrics[k] = epochs.read_series(k, "epoch");
   }
@@ -210,14 +213,14 @@ RunRecord read_run(const h5::Group& runs, const std::string& cell) {
     for (const std::string& k : final_metrics.attributes())
       r.final_metrics[k] = final_metrics.read_double_attribute(k);
   }
-  if (g.has("examples")) {
+  if (parts.examples && g.has("examples")) {
     const h5::Group ex = g.open_group("examples");
     if (ex.has("index")) r.examples.index = ex.read_int_vector("index");
     if (ex.has("prediction")) r.examples.prediction = ex.read_int_vector("prediction");
     if (ex.has("target")) r.examples.target = ex.read_int_vector("target");
     if (ex.has("loss")) r.examples.loss = ex.read_double_vector("loss");
   }
-  if (g.has("checkpoint")) r.checkpoint = g.read_byte_vector("checkpoint");
+  if (parts.checkpoint && g.has("checkpoint")) r.checkpoint = g.read_byte_vector("checkpoint");
   return r;
 }
 
@@ -467,8 +470,11 @@ bool StoreReader::has_run(const std::string& cell_id) const {
   return state_->main_runs.count(cell_id) > 0 || state_->pending.count(cell_id) > 0;
 }
 
-RunRecord StoreReader::run(const std::string& cell_id) const {
-  return state_->with_run(cell_id, [&](const h5::Group& runs) { return read_run(runs, cell_id); });
+RunRecord StoreReader::run(const std::string& cell_id) const { return run(cell_id, RunParts{}); }
+
+RunRecord StoreReader::run(const std::string& cell_id, const RunParts& parts) const {
+  return state_->with_run(cell_id,
+                          [&](const h5::Group& runs) { return read_run(runs, cell_id, parts); });
 }
 
 std::vector<RunSummary> StoreReader::summaries() const {

@@ -3,6 +3,7 @@
 //
 //   rigor_store_bench --benchmark_filter=PutRun      # cost of put_run per recorded step
 //   rigor_store_bench --benchmark_filter=Summaries   # StoreReader::open + summaries()
+//   rigor_store_bench --benchmark_filter=ReadRuns    # every run, whole vs only some parts
 //
 // Per-step cost = time per put_run / steps (a run records 4 metrics per step, and its epoch
 // metrics, 10,000 test-example results and final metrics). A small training run (an MNIST MLP on
@@ -10,9 +11,11 @@
 #include <benchmark/benchmark.h>
 #include <unistd.h>
 
+#include <cstdint>
 #include <filesystem>
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "rigor/store.h"
@@ -130,5 +133,76 @@ void BM_Summaries_Smoke(benchmark::State& state) {
   for (auto _ : state) benchmark::DoNotOptimize(st::StoreReader::open(path).summaries());
 }
 BENCHMARK(BM_Summaries_Smoke)->Iterations(3);
+
+// A compacted store of `runs` runs, each with 1,000 steps x 4 metrics, 10 epochs, 10,000 test
+// examples and a checkpoint of `checkpoint_bytes` pseudo-random bytes (incompressible, like
+// serialized float parameters); built once per size and process.
+fs::path store_with_checkpoints(int runs, std::size_t checkpoint_bytes) {
+  static std::map<std::pair<int, std::size_t>, fs::path> built;
+  const auto key = std::make_pair(runs, checkpoint_bytes);
+  if (auto it = built.find(key); it != built.end()) return it->second;
+  const fs::path path =
+      fresh_dir("ckpt" + std::to_string(runs) + "_" + std::to_string(checkpoint_bytes)) /
+      "study.h5";
+  st::StoreOptions o;
+  o.sync = false;
+  o.compact_every = 0;
+  auto w = st::StoreWriter::create(path, protocol(), {}, o);
+  std::uint64_t x = 0x9e3779b97f4a7c15ull;
+  for (int i = 0; i < runs; ++i) {
+    st::RunRecord r = record(i, 1000, 10000);
+    std::vector<std::uint8_t> bytes(checkpoint_bytes);
+    for (auto& b : bytes) {  // xorshift64 (Marsaglia 2003)
+      x ^= x << 13;
+      x ^= x >> 7;
+      x ^= x << 17;
+      b = static_cast<std::uint8_t>(x >> 56);
+    }
+    r.checkpoint = std::move(bytes);
+    w.put_run(r);
+  }
+  w.close();
+  built[key] = path;
+  return path;
+}
+
+// Which parts BM_ReadRuns reads: 0 the whole record (StoreReader::run(id), what `rigor analyze`
+// and `rigor report` read before RunParts), 1 what the HTML report reads (epochs + examples),
+// 2 what `rigor analyze` reads (RunParts::essentials(): attributes, seeds, final metrics).
+st::RunParts parts_of(std::int64_t mode) {
+  if (mode == 0) return st::RunParts::all();
+  if (mode == 1) return {.step_metrics = false, .checkpoint = false};
+  return st::RunParts::essentials();
+}
+
+// StoreReader::open + run(id, parts) of every run: 60 runs with a 4 MB checkpoint each, warm page
+// cache.
+void BM_ReadRuns(benchmark::State& state) {
+  const fs::path path = store_with_checkpoints(60, std::size_t{4} << 20);
+  const st::RunParts parts = parts_of(state.range(0));
+  for (auto _ : state) {
+    const auto r = st::StoreReader::open(path);
+    for (const std::string& id : r.run_ids()) benchmark::DoNotOptimize(r.run(id, parts));
+  }
+  state.SetLabel(state.range(0) == 0   ? "whole records"
+                 : state.range(0) == 1 ? "report parts (epochs, examples)"
+                                       : "essentials (analyze)");
+}
+BENCHMARK(BM_ReadRuns)->Arg(0)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+void BM_ReadRuns_Smoke(benchmark::State& state) {
+  const fs::path path = store_with_checkpoints(4, 4096);
+  for (auto _ : state) {
+    const auto r = st::StoreReader::open(path);
+    for (const std::string& id : r.run_ids()) {
+      const st::RunRecord whole = r.run(id);
+      const st::RunRecord some = r.run(id, st::RunParts::essentials());
+      if (!whole.checkpoint || some.checkpoint || some.final_metrics != whole.final_metrics) {
+        state.SkipWithError("partial read differs from the whole record");
+      }
+    }
+  }
+}
+BENCHMARK(BM_ReadRuns_Smoke)->Iterations(3);
 
 }  // namespace

@@ -79,6 +79,26 @@ struct RunSummary {
   std::string error;
 };
 
+// Which parts of a run StoreReader::run(cell_id, parts) reads. The run group's attributes (arm,
+// replicate, status, error, times, device, params_sha256), its seeds and its final metrics are
+// always read: they are small. Each flag adds one of the parts that can be large; a part left out
+// is not opened at all (neither read nor checked for damage) and stays empty in the returned
+// record (empty maps, empty ExampleResults, checkpoint == std::nullopt), which is also how a run
+// that never recorded it looks: read an empty part as "not recorded" only if you asked for it.
+//
+//   auto r = reader.run("resnet-s0003", {.step_metrics = false, .checkpoint = false});
+struct RunParts {
+  bool step_metrics = true;   // steps/<metric>: one point per optimizer step (can be 100,000s)
+  bool epoch_metrics = true;  // epochs/<metric>
+  bool examples = true;       // examples/: per-test-example results (10,000s of rows)
+  bool checkpoint = true;     // checkpoint: serialized parameters (MBs per run)
+
+  // Every part (the default): the whole record, as run(cell_id).
+  static constexpr RunParts all() { return {}; }
+  // No large part: attributes, seeds and final metrics only (what `rigor analyze` needs).
+  static constexpr RunParts essentials() { return {false, false, false, false}; }
+};
+
 // Read access to a store (main file + pending runs). Holds the files open read-only.
 class StoreReader {
  public:
@@ -99,6 +119,11 @@ class StoreReader {
   bool has_run(const std::string& cell_id) const;
   // The full record; throws StoreError if the cell is absent or its data is damaged.
   RunRecord run(const std::string& cell_id) const;
+  // The record with only the parts `parts` asks for (see RunParts: the others stay empty or
+  // nullopt). Reads the pending copy of the run when there is one, like run(cell_id). Throws
+  // StoreError if the cell is absent or a part that is read is damaged; damage in a part left out
+  // goes unnoticed.
+  RunRecord run(const std::string& cell_id, const RunParts& parts) const;
   std::vector<RunSummary> summaries() const;            // sorted by cell id
   std::map<std::string, std::string> analysis() const;  // name -> JSON text
   // Number of runs still in STORE.pending/ (not yet compacted into the main file).
