@@ -108,8 +108,12 @@ TEST(PlanVerb, JsonHasEveryCellAndMatchesTheText) {
   EXPECT_NE(j["cells"][3]["seeds"]["init"], j["cells"][4]["seeds"]["init"]);
   EXPECT_EQ(j["cells"][3]["seeds"]["split"], j["cells"][4]["seeds"]["split"]);
   ASSERT_EQ(j["power"].size(), 1u);
-  EXPECT_EQ(j["power"][0]["method"], "power.t.test paired, one-sided");
+  EXPECT_EQ(j["power"][0]["method"],
+            "simulated Wilcoxon signed-rank test, one-sided: normal differences with sd = "
+            "pilot_sd; 1000 studies per n, SE <= 0.016");
   EXPECT_TRUE(j["power"][0]["seeds_needed"].is_number_integer());
+  EXPECT_TRUE(j["power"][0]["simulation_seed"].is_number_unsigned());
+  EXPECT_EQ(j["power"][0]["simulations"], 1000);
   EXPECT_TRUE(j["sequential"].empty());
   const std::string text = run_cli({"plan", example("synthetic_tiny.toml")}).out;
   EXPECT_THAT(text, HasSubstr("sha256 " + j["sha256"].get<std::string>()));

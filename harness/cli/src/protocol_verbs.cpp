@@ -145,6 +145,9 @@ int plan_main(const std::vector<std::string>& args, Io& io) {
       e["seeds_needed_sequential"] =
           cp.seeds_needed_sequential ? Json(*cp.seeds_needed_sequential) : Json(nullptr);
       e["power_at_planned"] = cp.power_at_planned ? Json(*cp.power_at_planned) : Json(nullptr);
+      // Simulated power analyses: the seed and the studies per n (reproducible with rigor::stats).
+      e["simulation_seed"] = cp.simulation_seed ? Json(*cp.simulation_seed) : Json(nullptr);
+      e["simulations"] = cp.simulations;
       e["note"] = cp.note;
       power.push_back(e);
     }

@@ -388,7 +388,7 @@ int slurm_main(const std::vector<std::string>& args, Io& io) {
   const std::string protocol_arg = vm["protocol"].as<std::string>();
   const protocols::Protocol protocol = protocols::load_protocol(protocol_arg);
   s.protocol = fs::absolute(protocol_arg).lexically_normal();
-  const protocols::Plan plan = protocols::make_plan(protocol);
+  const protocols::Plan plan = protocols::make_plan(protocol, {.power_analysis = false});
   s.study_name = protocol.study.name;
   s.protocol_hash = plan.protocol_hash;
   s.cells = static_cast<std::int64_t>(plan.cells.size());

@@ -59,7 +59,7 @@ StudyResult run_study(const fs::path& protocol_file, const RunOptions& options,
   const protocols::Protocol protocol = protocols::load_protocol(protocol_file.string());
   const std::string text = read_text(protocol_file);
   const std::string hash = protocols::canonical_hash(protocol);
-  const protocols::Plan plan = protocols::make_plan(protocol);
+  const protocols::Plan plan = protocols::make_plan(protocol, {.power_analysis = false});
 
   std::vector<protocols::RunCell> cells;
   for (std::size_t i = 0; i < plan.cells.size(); ++i)

@@ -123,7 +123,7 @@ VerifyResult verify_store(const VerifyOptions& options, std::ostream& progress_o
   }
   const protocols::Protocol protocol =
       protocols::parse_protocol(reader.protocol().text, options.store.string() + ":/protocol");
-  const protocols::Plan plan = protocols::make_plan(protocol);
+  const protocols::Plan plan = protocols::make_plan(protocol, {.power_analysis = false});
 
   // Which cells: explicit, or a deterministic sample of the complete/diverged ones.
   std::vector<std::string> candidates;

@@ -168,7 +168,7 @@ int worker_main(int argc, char** argv) {
   };
   try {
     protocol = protocols::load_protocol(args.protocol);
-    plan = protocols::make_plan(protocol);
+    plan = protocols::make_plan(protocol, {.power_analysis = false});
     raw = models::load_dataset(protocol.data, args.base_dir, dataset_seed(protocol));
     if (plan.cells.empty()) fatal("the protocol has no run cells");
     data_for(plan.cells.front());

@@ -9,6 +9,7 @@
 #define RIGOR_PROTOCOLS_PLAN_H_
 
 #include <array>
+#include <cstddef>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -48,17 +49,34 @@ struct RunCell {
 // "augmentation"), as a study store records them (RunRecord::seeds).
 std::map<std::string, std::uint64_t> seed_map(const RunCell& cell);
 
-// Seeds each claim needs from a power analysis (when the claim gives the inputs).
+// Seeds each claim needs from a power analysis (when the claim gives the inputs). The method of
+// each test (docs/protocol.md, "Plan"):
+//   welch: power.t.test (closed form);
+//   p_outperform, and mwu with expected_p_outperform: Noether (1987) (closed form);
+//   wilcoxon, and mwu with pilot_sd only: that rank test's power, simulated on normal scores;
+//   permutation: the rank test of the same design simulated as a stand-in (Wilcoxon signed rank
+//     when paired, Mann-Whitney when not);
+//   aso: ASO's power, simulated on normal scores.
+// A simulation has its own seed (simulation_seed, from the master seed and the claim id), so the
+// plan is the same every time. Where a simulation would be too slow (more seeds than the test's
+// simulation cap) the closed form stands in, and `method` and `note` say so.
 struct ClaimPower {
   std::string claim;
-  std::string method;  // e.g. "power.t.test two-sample, one-sided", "Noether (1987)", or "" if none
+  // e.g. "power.t.test two-sample, one-sided", "simulated Wilcoxon signed-rank test, one-sided:
+  // ...", "Noether (1987) ...", or "" if none
+  std::string method;
   double alpha_used =
       0.0;  // claim alpha / family size (Bonferroni bound: conservative for every correction)
   std::optional<std::int64_t> seeds_needed;  // per arm, fixed design
   std::optional<std::int64_t>
       seeds_needed_sequential;             // per arm, max, with the sequential inflation
-  std::optional<double> power_at_planned;  // power with seeds.replicates per arm (t-test designs)
-  std::string note;  // why nothing was computed, or a warning (planned < needed)
+  std::optional<double> power_at_planned;  // power with seeds.replicates per arm
+  std::string note;  // why nothing was computed, a cross-check, or a warning (planned < needed)
+  // Set when anything was simulated: the seed of the simulated studies (stats::simulate_power),
+  // and the simulated studies per sample size; the Monte-Carlo standard error of a simulated
+  // power is at most 0.5 / sqrt(simulations).
+  std::optional<std::uint64_t> simulation_seed;
+  std::size_t simulations = 0;
 };
 
 // One look of a sequential design, for one claim.
@@ -88,7 +106,17 @@ struct Plan {
   std::vector<ClaimLooks> sequential;  // one per claim when [budget.sequential] is declared
 };
 
-Plan make_plan(const Protocol& protocol);
+struct PlanOptions {
+  // Compute Plan::power (the per-claim power analysis, up to ~1 s per simulated claim). Callers
+  // that need only the run cells (workers, the scheduler, verify) turn it off; Plan::power is
+  // then empty. The sequential looks are computed either way (they are cheap and validate the
+  // design).
+  bool power_analysis = true;
+};
+
+// The run plan of a protocol. Throws ProtocolError when [budget.sequential] cannot be built for a
+// claim. A power analysis that cannot be done is reported in ClaimPower::note, not thrown.
+Plan make_plan(const Protocol& protocol, const PlanOptions& options = {});
 
 }  // namespace rigor::protocols
 
