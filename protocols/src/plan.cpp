@@ -41,8 +41,8 @@ constexpr double kRankEfficiency = 3.0 / std::numbers::pi;
 // How one claim is simulated (stats::simulate_sample_size) and where the simulation stops: the
 // caps keep `rigor plan` interactive, under ~1 s per claim on the 2-core build VM. Measured there
 // (RelWithDebInfo, the other core busy) per 1000 simulated studies: Wilcoxon signed rank 0.055 s
-// at n = 200; Mann-Whitney 0.04 s at n = 20, 0.15 s at n = 30, 1.4 s at n = 45 and 1.9 s at
-// n = 49 (its exact null distribution, used below n = 50 as R does, is rebuilt for every study);
+// at n = 200; Mann-Whitney 0.008 s at n = 20, 0.013 s at n = 49 (its exact null distribution,
+// used below n = 50 as R does, is built once per n: stats::RankSumExact), 0.08 s at n = 200;
 // ASO with 100 bootstrap replicates 3 us per study and seed. A search costs about 2 log2(n)
 // evaluations, most of them near the answer. With these caps the slowest single-claim plan took
 // 0.66 s (`rigor plan`, an ASO claim searched up to the cap, load average 2.2).
@@ -79,8 +79,8 @@ Simulation simulation_for(ClaimTest test, bool paired) {
   } else {
     s.test = stats::PowerTest::kMannWhitney;
     s.name = "Mann-Whitney test";
-    s.n_cap = 24;
-    s.planned_cap = 24;
+    s.n_cap = 200;
+    s.planned_cap = 1000;
   }
   s.rank_efficiency = test == ClaimTest::kWilcoxon || test == ClaimTest::kMannWhitney;
   return s;

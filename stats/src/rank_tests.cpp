@@ -391,6 +391,22 @@ int checked_size(std::size_t n, std::string_view name) {
 // ---------------------------------------------------------------------------------------------
 // Mann-Whitney
 
+// The tail an exact rank-sum p-value sums (R's wilcox.test): two-sided uses the upper tail above
+// the centre n1 n2 / 2, the lower tail below; upper tails read P(U > w - 1) = P(U >= w).
+struct ExactTail {
+  bool upper;
+  double q;
+};
+ExactTail exact_rank_sum_tail(double w, double mn, Alternative alternative) {
+  const bool upper = alternative == Alternative::kGreater ||
+                     (alternative == Alternative::kTwoSided && w > mn / 2.0);
+  return {upper, upper ? w - 1.0 : w};
+}
+double exact_rank_sum_p(const RankSumNull& null, const ExactTail& tail, Alternative alternative) {
+  const double p = null.cdf(tail.q, !tail.upper);
+  return alternative == Alternative::kTwoSided ? std::min(2.0 * p, 1.0) : p;
+}
+
 // Standardized rank-sum statistic of (x - d, y): the function R's wilcox.test passes to uniroot
 // for the Hodges-Lehmann estimate and CI of the normal approximation.
 double rank_sum_z(std::span<const double> x, std::span<const double> y, double d,
@@ -970,15 +986,11 @@ TestResult mann_whitney(std::span<const double> x, std::span<const double> y,
   const bool want_exact =
       o.method == RankMethod::kExact || (o.method == RankMethod::kAuto && m < 50 && n < 50);
   if (want_exact && !ties) {
-    // R: two-sided uses the upper tail above the centre n1 n2 / 2, the lower tail below.
-    const bool upper = o.alternative == Alternative::kGreater ||
-                       (o.alternative == Alternative::kTwoSided && w > nx * ny / 2.0);
-    const double q = upper ? w - 1.0 : w;
-    const RankSumNull null(m, n, o.conf_int ? -1 : RankSumNull::cdf_limit(q, nx * ny));
+    const ExactTail tail = exact_rank_sum_tail(w, nx * ny, o.alternative);
+    const RankSumNull null(m, n, o.conf_int ? -1 : RankSumNull::cdf_limit(tail.q, nx * ny));
     r.exact = true;
     r.method = "Wilcoxon rank sum exact test";
-    const double p = null.cdf(q, !upper);
-    r.p_value = o.alternative == Alternative::kTwoSided ? std::min(2.0 * p, 1.0) : p;
+    r.p_value = exact_rank_sum_p(null, tail, o.alternative);
     if (o.conf_int) rank_sum_exact_ci(x, y, null, o, r);
     return r;
   }
@@ -1049,6 +1061,27 @@ double rank_sum_cdf(double q, int m, int n, bool lower_tail) {
   if (std::isnan(q)) throw StatsError("q is nan, but must be a number");
   return RankSumNull(m, n, RankSumNull::cdf_limit(q, static_cast<double>(m) * n))
       .cdf(q, lower_tail);
+}
+
+// The full distribution (no cdf limit): its entries below any limit equal those of a limited
+// build (the counting recursion only reads lower indices), so p-values are the same bits.
+struct RankSumExact::Impl {
+  Impl(int m, int n) : null(m, n), mn(static_cast<double>(m) * n) {}
+  RankSumNull null;
+  double mn;
+};
+
+RankSumExact::RankSumExact(int m, int n) {
+  require_positive_size(m, "m");
+  require_positive_size(n, "n");
+  impl_ = std::make_unique<const Impl>(m, n);
+}
+RankSumExact::RankSumExact(RankSumExact&&) noexcept = default;
+RankSumExact& RankSumExact::operator=(RankSumExact&&) noexcept = default;
+RankSumExact::~RankSumExact() = default;
+
+double RankSumExact::p_value(double w, Alternative alternative) const {
+  return exact_rank_sum_p(impl_->null, exact_rank_sum_tail(w, impl_->mn, alternative), alternative);
 }
 
 double rank_sum_quantile(double p, int m, int n) {

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <optional>
+#include <utility>
 
 #include "message.h"
 #include "resampling_internal.h"
@@ -114,8 +116,28 @@ void draw_scores(const ScoreModel& model, bool paired, std::size_t n, std::uint6
   for (std::size_t k = 0; k < n; ++k) b[k] = pb[rng.below(pb.size())];
 }
 
+// W of the rank-sum test of a against b (the sum of a's ranks in the pooled sample minus
+// n_a (n_a + 1) / 2), or nullopt when the pooled sample has ties (mann_whitney then uses the
+// normal approximation, as R). Without ties the ranks are the integers 1..N: W is exact.
+std::optional<double> untied_rank_sum_w(std::span<const double> a, std::span<const double> b) {
+  std::vector<std::pair<double, bool>> pooled;
+  pooled.reserve(a.size() + b.size());
+  for (double v : a) pooled.emplace_back(v, true);
+  for (double v : b) pooled.emplace_back(v, false);
+  std::sort(pooled.begin(), pooled.end());
+  double rank_sum = 0.0;
+  for (std::size_t i = 0; i < pooled.size(); ++i) {
+    if (i > 0 && pooled[i].first == pooled[i - 1].first) return std::nullopt;
+    if (pooled[i].second) rank_sum += static_cast<double>(i + 1);
+  }
+  const auto na = static_cast<double>(a.size());
+  return rank_sum - na * (na + 1.0) / 2.0;
+}
+
+// `exact`: the Mann-Whitney null for these sizes when the exact test applies (built once per
+// simulate_power call instead of once per simulated study: same p-values, bit for bit).
 bool rejects(const SimPowerOptions& options, std::span<const double> a, std::span<const double> b,
-             std::uint64_t aso_seed) {
+             std::uint64_t aso_seed, const RankSumExact* exact) {
   switch (options.test) {
     case PowerTest::kWelchT: {
       TTestOptions t;
@@ -123,6 +145,11 @@ bool rejects(const SimPowerOptions& options, std::span<const double> a, std::spa
       return welch_t_test(a, b, t).p_value < options.alpha;
     }
     case PowerTest::kMannWhitney: {
+      if (exact != nullptr) {
+        if (const std::optional<double> w = untied_rank_sum_w(a, b)) {
+          return exact->p_value(*w, options.alternative) < options.alpha;
+        }
+      }
       MannWhitneyOptions w;
       w.alternative = options.alternative;
       w.conf_int = false;  // only the p-value is needed
@@ -154,12 +181,17 @@ SimPowerResult run_simulations(const ScoreModel& model, std::size_t n, std::uint
   const std::size_t cost =
       options.test == PowerTest::kAso ? options.aso_num_bootstrap * 2 * n : 20 * n;
   const std::size_t min_chunk = std::max<std::size_t>(1, 50000 / std::max<std::size_t>(1, cost));
+  // mann_whitney's exact case (MannWhitneyOptions' defaults: kAuto, both arms below 50).
+  std::optional<RankSumExact> exact;
+  if (options.test == PowerTest::kMannWhitney && n < 50) {
+    exact.emplace(static_cast<int>(n), static_cast<int>(n));
+  }
   detail::parallel_for(sims, options.threads, min_chunk, [&](std::size_t begin, std::size_t end) {
     std::vector<double> a, b;
     for (std::size_t i = begin; i < end; ++i) {
       draw_scores(model, paired, n, seed, 2 * static_cast<std::uint64_t>(i), a, b);
       const std::uint64_t aso_seed = derive_seed(seed, 2 * static_cast<std::uint64_t>(i) + 1);
-      rejected[i] = rejects(options, a, b, aso_seed) ? 1 : 0;
+      rejected[i] = rejects(options, a, b, aso_seed, exact ? &*exact : nullptr) ? 1 : 0;
     }
   });
   SimPowerResult r;

@@ -422,17 +422,17 @@ TEST(SimulatedPlan, ClosedFormStandsInAboveTheSimulationCaps) {
   EXPECT_THAT(past.note, HasSubstr("simulated power at the cap of 48 seeds per arm is "));
   EXPECT_THAT(past.note, HasSubstr("at least 49 are needed; power.t.test two-sample: 42"));
   // Planned seeds above the cap for the power with the planned seeds: closed form, said so.
-  const ClaimPower many = power_of(claim_protocol("mwu", 0.01, 0.01, "greater", 0.05, 25));
+  const ClaimPower many = power_of(claim_protocol("mwu", 0.01, 0.01, "greater", 0.05, 1001));
   ASSERT_TRUE(many.power_at_planned.has_value());
   stats::PowerTTestSpec at;
-  at.n = 25 * (3 / std::numbers::pi);
+  at.n = 1001 * (3 / std::numbers::pi);
   at.delta = 0.01;
   at.sd = 0.01;
   at.alternative = stats::PowerAlternative::kOneSided;
   EXPECT_DOUBLE_EQ(*many.power_at_planned, stats::power_t_test(at).power);
   EXPECT_THAT(many.note,
-              HasSubstr("power with the planned 25 from the closed form (above the simulation "
-                        "cap of 24)"));
+              HasSubstr("power with the planned 1001 from the closed form (above the simulation "
+                        "cap of 1000)"));
 }
 
 TEST(SimulatedPlan, IsTheSameEveryTimeAndAppliesTheSequentialInflation) {
