@@ -2,6 +2,7 @@
 // the deterministic records of tests/store/store_test_util.h.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <hdf5.h>
 
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -90,6 +91,58 @@ TEST(StoreVerbs, ExportCsvRunsTable) {
       StartsWith("cell_id,arm,replicate,metric,step,value\ncell-0000,baseline,0,loss,0,2\n"));
   EXPECT_EQ(std::count(steps.out.begin(), steps.out.end(), '\n'),
             1 + 3 * 2 * 4);  // runs x metrics x steps
+}
+
+// Every run's checkpoint (and, for the tables that do not show them, its steps and examples)
+// replaced by a group where a dataset belongs: export must give the same bytes, since it reads
+// only what the chosen table shows (store::RunParts).
+void damage_runs(const std::filesystem::path& store, bool series_and_examples_too) {
+  const std::vector<std::string> ids = st::StoreReader::open(store).run_ids();
+  const hid_t f = H5Fopen(store.string().c_str(), H5F_ACC_RDWR, H5P_DEFAULT);
+  ASSERT_GE(f, 0);
+  for (const std::string& id : ids) {
+    const std::string run = "/runs/" + id;
+    std::vector<std::string> parts = {"/checkpoint"};
+    if (series_and_examples_too) parts.insert(parts.end(), {"/steps", "/examples"});
+    for (const std::string& part : parts) {
+      ASSERT_GE(H5Ldelete(f, (run + part).c_str(), H5P_DEFAULT), 0) << run << part;
+      const hid_t g = H5Gcreate2(f, (run + part).c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+      ASSERT_GE(g, 0) << run << part;
+      H5Gclose(g);
+    }
+  }
+  H5Fclose(f);
+}
+
+TEST(StoreVerbs, ExportReadsOnlyTheTableItShows) {
+  const auto dir = st::test::scratch_dir("cli_export_parts");
+  auto store_with_checkpoints = [&](const std::string& name) {
+    const auto p = dir / name;
+    st::StoreOptions o;
+    o.sync = false;
+    auto w = st::StoreWriter::create(p, st::test::test_protocol("sha256:0123abcd"),
+                                     st::test::test_provenance(), o);
+    for (int i = 0; i < 3; ++i) w.put_run(st::test::make_record(i, 4, 3, /*checkpoint=*/true));
+    w.close();
+    return p;
+  };
+  const auto intact = store_with_checkpoints("intact.h5");
+  const auto no_checkpoints = store_with_checkpoints("no_checkpoints.h5");
+  const auto gutted = store_with_checkpoints("gutted.h5");
+  damage_runs(no_checkpoints, false);
+  damage_runs(gutted, true);
+  ASSERT_THROW((void)st::StoreReader::open(gutted).run("cell-0000"), st::StoreError);
+  auto csv = [](const std::filesystem::path& p, const std::string& table) {
+    const auto r = run_cli({"export", p.string(), "--csv", "--table", table});
+    EXPECT_EQ(r.code, 0) << table << ": " << r.err;
+    return r.out;
+  };
+  for (const std::string table : {"runs", "epochs"}) {
+    EXPECT_EQ(csv(gutted, table), csv(intact, table)) << table;
+  }
+  for (const std::string table : {"steps", "examples"}) {
+    EXPECT_EQ(csv(no_checkpoints, table), csv(intact, table)) << table;
+  }
 }
 
 TEST(StoreVerbs, ExportJsonRunsAndEpochs) {
