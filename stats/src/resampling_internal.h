@@ -421,15 +421,21 @@ inline unsigned resolve_threads(unsigned threads) {
   return hw == 0 ? 1 : hw;
 }
 
+// Threads for `count` items: at most `threads` (0 = the hardware's), none with fewer than
+// `min_chunk` items, at least 1.
+inline std::size_t worker_count(std::size_t count, unsigned threads, std::size_t min_chunk) {
+  return std::min<std::size_t>(
+      resolve_threads(threads),
+      std::max<std::size_t>(1, count / std::max<std::size_t>(1, min_chunk)));
+}
+
 // Calls body(begin, end) on contiguous chunks covering [0, count), one chunk per thread (at most
 // `threads`, none smaller than `min_chunk`). Rethrows the first exception (by chunk order) on
 // the calling thread after all chunks finished.
 template <class Body>
 void parallel_for(std::size_t count, unsigned threads, std::size_t min_chunk, const Body& body) {
   if (count == 0) return;
-  std::size_t workers = resolve_threads(threads);
-  workers =
-      std::min(workers, std::max<std::size_t>(1, count / std::max<std::size_t>(1, min_chunk)));
+  const std::size_t workers = worker_count(count, threads, min_chunk);
   if (workers <= 1) {
     body(std::size_t{0}, count);
     return;
@@ -471,9 +477,7 @@ template <class Body>
 void parallel_for_dynamic(std::size_t count, unsigned threads, std::size_t min_chunk,
                           std::size_t chunk, const Body& body) {
   if (count == 0) return;
-  std::size_t workers = resolve_threads(threads);
-  workers =
-      std::min(workers, std::max<std::size_t>(1, count / std::max<std::size_t>(1, min_chunk)));
+  const std::size_t workers = worker_count(count, threads, min_chunk);
   if (workers <= 1) {
     body(std::size_t{0}, count);
     return;
