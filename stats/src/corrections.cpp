@@ -318,6 +318,18 @@ double terms_identity(const Terms& terms) {
   }
 }
 
+// Replaces the values of the sorted records rec[0..size), whose ranks start at first_rank, by
+// their terms, and folds the terms into `extreme` (max for ascending scans, min otherwise).
+template <class Terms>
+void apply_terms(const Terms& terms, SortRecord* rec, std::size_t first_rank, std::size_t size,
+                 double& extreme) {
+  for (std::size_t i = 0; i < size; ++i) {
+    const double t = terms.term(first_rank + i, std::bit_cast<double>(rec[i].bits));
+    rec[i].bits = std::bit_cast<std::uint64_t>(t);
+    extreme = terms.ascending ? std::max(extreme, t) : std::min(extreme, t);
+  }
+}
+
 // Sorts p (values in [0, 1]) ascending, stably, on `threads` threads (the result does not depend
 // on it). With StepTerms, each record's value is replaced by its term once sorted (in the same
 // pass, while the bucket is in cache) and the extreme term of each thread's run is kept, for
@@ -346,13 +358,8 @@ std::optional<SortedFamily> sort_ascending(std::span<const double> p, unsigned t
                      [](const SortRecord& a, const SortRecord& b) { return a.bits < b.bits; });
     SortedFamily family(std::move(sorted), n);
     if constexpr (kTerms) {
-      SortRecord* rec = family.records();
-      double extreme = terms.ascending ? 0.0 : kInf;
-      for (std::size_t r = 0; r < n; ++r) {
-        const double t = terms.term(r, std::bit_cast<double>(rec[r].bits));
-        rec[r].bits = std::bit_cast<std::uint64_t>(t);
-        extreme = terms.ascending ? std::max(extreme, t) : std::min(extreme, t);
-      }
+      double extreme = terms_identity(terms);
+      apply_terms(terms, family.records(), 0, n, extreme);
       family.extremes() = {extreme};
     }
     return family;
@@ -418,13 +425,7 @@ std::optional<SortedFamily> sort_ascending(std::span<const double> p, unsigned t
         bucket.assign(place, place + size);
         sort_bucket(bucket.data(), place, size, slot_counts);
       }
-      if constexpr (kTerms) {
-        for (std::size_t i = 0; i < size; ++i) {
-          const double v = terms.term(start[b] + i, std::bit_cast<double>(place[i].bits));
-          place[i].bits = std::bit_cast<std::uint64_t>(v);
-          extreme = terms.ascending ? std::max(extreme, v) : std::min(extreme, v);
-        }
-      }
+      if constexpr (kTerms) apply_terms(terms, place, start[b], size, extreme);
     }
     extremes[t] = extreme;
   });
@@ -700,6 +701,7 @@ AdjustResult adjust_p_values(std::span<const double> p, Correction method, doubl
   require_level(alpha, "alpha");
   const std::size_t n = p.size();
   const auto m = static_cast<double>(n);
+  const unsigned threads = sort_threads(n, requested_threads);
   AdjustResult result;
   result.alpha = alpha;
   result.method = method;
@@ -728,7 +730,6 @@ AdjustResult adjust_p_values(std::span<const double> p, Correction method, doubl
       if (capped_step_down(p, method, adj)) break;
       [[fallthrough]];
     default: {
-      const unsigned threads = sort_threads(n, requested_threads);
       // The r-th smallest (0-based r; R's 1-based i = r + 1) has value v.
       auto step = [&](auto term, bool ascending) {
         std::optional<SortedFamily> sorted =
@@ -785,7 +786,6 @@ AdjustResult adjust_p_values(std::span<const double> p, Correction method, doubl
     }
   }
   result.reject.resize(n);
-  const unsigned threads = sort_threads(n, requested_threads);
   const std::size_t words = (n + 63) / 64;
   run_on_threads(threads, [&](unsigned t) {
     // Threads write disjoint runs of whole 64-bit words of the bit vector.
