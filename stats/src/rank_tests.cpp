@@ -8,6 +8,7 @@
 #include <cmath>
 #include <cstddef>
 #include <limits>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -407,21 +408,30 @@ double exact_rank_sum_p(const RankSumNull& null, const ExactTail& tail, Alternat
   return alternative == Alternative::kTwoSided ? std::min(2.0 * p, 1.0) : p;
 }
 
+// R's rank(c(x - shift, y)): the pooled sample and the sum of x's average ranks in it.
+struct PooledRanks {
+  std::vector<double> pooled;
+  double x_rank_sum = 0.0;
+};
+PooledRanks pooled_ranks(std::span<const double> x, std::span<const double> y, double shift) {
+  PooledRanks out;
+  out.pooled.reserve(x.size() + y.size());
+  for (double v : x) out.pooled.push_back(v - shift);
+  out.pooled.insert(out.pooled.end(), y.begin(), y.end());
+  const std::vector<double> ranks = average_ranks(out.pooled);
+  for (std::size_t i = 0; i < x.size(); ++i) out.x_rank_sum += ranks[i];
+  return out;
+}
+
 // Standardized rank-sum statistic of (x - d, y): the function R's wilcox.test passes to uniroot
 // for the Hodges-Lehmann estimate and CI of the normal approximation.
 double rank_sum_z(std::span<const double> x, std::span<const double> y, double d,
                   Alternative alternative, bool continuity) {
   const double nx = static_cast<double>(x.size());
   const double ny = static_cast<double>(y.size());
-  std::vector<double> combined;
-  combined.reserve(x.size() + y.size());
-  for (double v : x) combined.push_back(v - d);
-  combined.insert(combined.end(), y.begin(), y.end());
-  const std::vector<double> ranks = average_ranks(combined);
-  double rank_sum = 0.0;
-  for (std::size_t i = 0; i < x.size(); ++i) rank_sum += ranks[i];
-  const double ties = tie_correction_sum(combined);
-  const double dz = rank_sum - nx * (nx + 1.0) / 2.0 - nx * ny / 2.0;
+  const PooledRanks ranked = pooled_ranks(x, y, d);
+  const double ties = tie_correction_sum(ranked.pooled);
+  const double dz = ranked.x_rank_sum - nx * (nx + 1.0) / 2.0 - nx * ny / 2.0;
   const double correction = continuity_correction(dz, alternative, continuity);
   const double sigma =
       std::sqrt((nx * ny / 12.0) * ((nx + ny + 1.0) - ties / ((nx + ny) * (nx + ny - 1.0))));
@@ -955,14 +965,9 @@ TestResult mann_whitney(std::span<const double> x, std::span<const double> y,
   r.statistic_name = "W";
   r.conf_level = o.conf_level;
   // R: r <- rank(c(x - mu, y)); W = sum of x's ranks - n1 (n1 + 1) / 2.
-  std::vector<double> combined;
-  combined.reserve(x.size() + y.size());
-  for (double v : x) combined.push_back(v - o.mu);
-  combined.insert(combined.end(), y.begin(), y.end());
-  const std::vector<double> ranks = average_ranks(combined);
-  double rank_sum = 0.0;
-  for (std::size_t i = 0; i < x.size(); ++i) rank_sum += ranks[i];
-  const double w = rank_sum - nx * (nx + 1.0) / 2.0;
+  const PooledRanks ranked = pooled_ranks(x, y, o.mu);
+  const std::vector<double>& combined = ranked.pooled;
+  const double w = ranked.x_rank_sum - nx * (nx + 1.0) / 2.0;
   r.statistic = w;
 
   if (is_constant(combined)) {
@@ -1066,8 +1071,11 @@ double rank_sum_cdf(double q, int m, int n, bool lower_tail) {
 // The full distribution (no cdf limit): its entries below any limit equal those of a limited
 // build (the counting recursion only reads lower indices), so p-values are the same bits.
 struct RankSumExact::Impl {
-  Impl(int m, int n) : null(m, n), mn(static_cast<double>(m) * n) {}
+  Impl(int m_in, int n_in)
+      : null(m_in, n_in), m(m_in), n(n_in), mn(static_cast<double>(m_in) * n_in) {}
   RankSumNull null;
+  int m;
+  int n;
   double mn;
 };
 
@@ -1082,6 +1090,20 @@ RankSumExact::~RankSumExact() = default;
 
 double RankSumExact::p_value(double w, Alternative alternative) const {
   return exact_rank_sum_p(impl_->null, exact_rank_sum_tail(w, impl_->mn, alternative), alternative);
+}
+
+std::optional<double> RankSumExact::p_value(std::span<const double> x, std::span<const double> y,
+                                            Alternative alternative) const {
+  if (x.size() != static_cast<std::size_t>(impl_->m) ||
+      y.size() != static_cast<std::size_t>(impl_->n)) {
+    throw StatsError(detail::cat("x and y have ", x.size(), " and ", y.size(),
+                                 " values, but this exact null distribution is for ", impl_->m,
+                                 " and ", impl_->n, "; build a RankSumExact for those sizes"));
+  }
+  const PooledRanks ranked = pooled_ranks(x, y, 0.0);
+  if (has_ties(ranked.pooled)) return std::nullopt;
+  const auto nx = static_cast<double>(impl_->m);
+  return p_value(ranked.x_rank_sum - nx * (nx + 1.0) / 2.0, alternative);
 }
 
 double rank_sum_quantile(double p, int m, int n) {

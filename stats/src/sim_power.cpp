@@ -4,7 +4,6 @@
 #include <cmath>
 #include <map>
 #include <optional>
-#include <utility>
 
 #include "message.h"
 #include "resampling_internal.h"
@@ -116,24 +115,6 @@ void draw_scores(const ScoreModel& model, bool paired, std::size_t n, std::uint6
   for (std::size_t k = 0; k < n; ++k) b[k] = pb[rng.below(pb.size())];
 }
 
-// W of the rank-sum test of a against b (the sum of a's ranks in the pooled sample minus
-// n_a (n_a + 1) / 2), or nullopt when the pooled sample has ties (mann_whitney then uses the
-// normal approximation, as R). Without ties the ranks are the integers 1..N: W is exact.
-std::optional<double> untied_rank_sum_w(std::span<const double> a, std::span<const double> b) {
-  std::vector<std::pair<double, bool>> pooled;
-  pooled.reserve(a.size() + b.size());
-  for (double v : a) pooled.emplace_back(v, true);
-  for (double v : b) pooled.emplace_back(v, false);
-  std::sort(pooled.begin(), pooled.end());
-  double rank_sum = 0.0;
-  for (std::size_t i = 0; i < pooled.size(); ++i) {
-    if (i > 0 && pooled[i].first == pooled[i - 1].first) return std::nullopt;
-    if (pooled[i].second) rank_sum += static_cast<double>(i + 1);
-  }
-  const auto na = static_cast<double>(a.size());
-  return rank_sum - na * (na + 1.0) / 2.0;
-}
-
 // `exact`: the Mann-Whitney null for these sizes when the exact test applies (built once per
 // simulate_power call instead of once per simulated study: same p-values, bit for bit).
 bool rejects(const SimPowerOptions& options, std::span<const double> a, std::span<const double> b,
@@ -146,8 +127,8 @@ bool rejects(const SimPowerOptions& options, std::span<const double> a, std::spa
     }
     case PowerTest::kMannWhitney: {
       if (exact != nullptr) {
-        if (const std::optional<double> w = untied_rank_sum_w(a, b)) {
-          return exact->p_value(*w, options.alternative) < options.alpha;
+        if (const std::optional<double> p = exact->p_value(a, b, options.alternative)) {
+          return *p < options.alpha;
         }
       }
       MannWhitneyOptions w;

@@ -16,6 +16,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -111,11 +112,22 @@ TEST(RankSumExact, GivesMannWhitneysExactPValueBitForBit) {
         ASSERT_TRUE(r.exact);
         EXPECT_EQ(exact.p_value(r.statistic, alt), r.p_value)
             << m << "x" << n << " W " << r.statistic << " " << to_string(alt);
+        EXPECT_EQ(exact.p_value(x, y, alt), std::optional<double>(r.p_value))
+            << m << "x" << n << " " << to_string(alt);
       }
     }
   }
   EXPECT_THAT([] { RankSumExact(0, 3); },
               ::testing::ThrowsMessage<StatsError>(::testing::HasSubstr("m is 0")));
+  // Ties: no exact p-value (mann_whitney uses the normal approximation, as R).
+  const RankSumExact three(3, 3);
+  const std::vector<double> x = {1.0, 2.0, 3.0}, tied = {3.0, 4.0, 5.0};
+  EXPECT_FALSE(three.p_value(x, tied, Alternative::kTwoSided).has_value());
+  const std::vector<double> four = {1.0, 2.0, 3.0, 4.0};
+  EXPECT_THAT([&] { (void)three.p_value(x, four, Alternative::kTwoSided); },
+              ::testing::ThrowsMessage<StatsError>(::testing::HasSubstr(
+                  "x and y have 3 and 4 values, but this exact null distribution is for 3 and 3; "
+                  "build a RankSumExact for those sizes")));
 }
 
 TEST(MannWhitney, ExactTailsReachTinyPValues) {

@@ -10,6 +10,7 @@
 #define RIGOR_STATS_RANK_TESTS_H_
 
 #include <memory>
+#include <optional>
 #include <span>
 #include <string_view>
 
@@ -114,6 +115,10 @@ TestResult sign_test(std::span<const double> x, const SignTestOptions& options =
 // or sizes beyond the exact limits above.
 double rank_sum_cdf(double q, int m, int n, bool lower_tail = true);
 
+double rank_sum_quantile(double p, int m, int n);
+double signed_rank_cdf(double q, int n, bool lower_tail = true);
+double signed_rank_quantile(double p, int n);
+
 // The exact null distribution of the rank-sum U for sample sizes m and n, built once and queried
 // many times (power simulation: thousands of studies of the same sizes). p_value(w, alternative)
 // is, bit for bit, the exact p-value mann_whitney reports for W = w when x has m values and y has
@@ -127,14 +132,16 @@ class RankSumExact {
   RankSumExact& operator=(RankSumExact&&) noexcept;
   ~RankSumExact();
   double p_value(double w, Alternative alternative) const;
+  // The same for samples x (m values) and y (n values), W computed as mann_whitney does (mu = 0);
+  // std::nullopt when the pooled sample has ties (mann_whitney then uses the normal
+  // approximation). Throws StatsError when the sizes are not m and n.
+  std::optional<double> p_value(std::span<const double> x, std::span<const double> y,
+                                Alternative alternative) const;
 
  private:
   struct Impl;
   std::unique_ptr<const Impl> impl_;
 };
-double rank_sum_quantile(double p, int m, int n);
-double signed_rank_cdf(double q, int n, bool lower_tail = true);
-double signed_rank_quantile(double p, int n);
 
 }  // namespace rigor::stats
 
