@@ -4,7 +4,6 @@
 // tests/reports; here: options, exit codes, files written, and error messages.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -13,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "../store/store_test_util.h"
 #include "cli_test_util.h"
 #include "rigor/store/store.h"
 
@@ -27,22 +27,9 @@ std::string reports_data(const std::string& name) {
   return std::string(RIGOR_REPORTS_DATA_DIR) + "/" + name;
 }
 
-// A fresh scratch directory per test and process, removed when the process exits.
+// A fresh scratch directory per test and process (the store tests' helper).
 std::filesystem::path scratch(const std::string& name) {
-  struct Cleaner {
-    std::vector<std::filesystem::path> dirs;
-    ~Cleaner() {
-      std::error_code ec;
-      for (const auto& d : dirs) std::filesystem::remove_all(d, ec);
-    }
-  };
-  static Cleaner cleaner;
-  const auto dir = std::filesystem::temp_directory_path() /
-                   ("rigor_report_verbs_" + name + "_" + std::to_string(::getpid()));
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
-  cleaner.dirs.push_back(dir);
-  return dir;
+  return store::test::scratch_dir("report_verbs_" + name);
 }
 
 std::string read(const std::filesystem::path& path) {

@@ -4,7 +4,6 @@
 #define RIGOR_TESTS_REPORTS_REPORTS_TEST_UTIL_H_
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <cmath>
 #include <cstdint>
@@ -16,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "../store/store_test_util.h"
 #include "rigor/protocols/canonical.h"
 #include "rigor/protocols/protocol.h"
 #include "rigor/store/store.h"
@@ -39,24 +39,8 @@ inline void write_text(const std::filesystem::path& path, const std::string& tex
   out << text;
 }
 
-// A fresh scratch directory per test name and process, removed when the process exits.
-inline std::filesystem::path scratch_dir(const std::string& name) {
-  struct Cleaner {
-    std::vector<std::filesystem::path> dirs;
-    ~Cleaner() {
-      std::error_code ec;
-      for (const auto& d : dirs) std::filesystem::remove_all(d, ec);
-    }
-  };
-  static Cleaner cleaner;
-  const std::filesystem::path dir =
-      std::filesystem::temp_directory_path() /
-      ("rigor_reports_test_" + name + "_" + std::to_string(::getpid()));
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
-  cleaner.dirs.push_back(dir);
-  return dir;
-}
+// A fresh scratch directory per test name and process (the store tests' helper).
+using rigor::store::test::scratch_dir;
 
 // One run of a test store: arm, replicate, status and final metric values (NaN: not recorded).
 struct TestRun {
