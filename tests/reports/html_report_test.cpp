@@ -20,6 +20,7 @@
 
 #include "report_fixture.h"
 #include "rigor/reports/analysis.h"
+#include "text_count.h"
 
 namespace rigor::reports {
 namespace {
@@ -28,14 +29,7 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-std::size_t count(const std::string& haystack, const std::string& needle) {
-  std::size_t n = 0;
-  for (std::size_t pos = haystack.find(needle); pos != std::string::npos;
-       pos = haystack.find(needle, pos + needle.size())) {
-    ++n;
-  }
-  return n;
-}
+using rigor::reports::test::count;
 
 // A fresh directory per test under the system temp dir, removed afterwards.
 class TempDir {

@@ -6,20 +6,15 @@
 
 #include <string>
 
+#include "text_count.h"
+
 namespace rigor::reports::html {
 namespace {
 
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-std::size_t count(const std::string& haystack, const std::string& needle) {
-  std::size_t n = 0;
-  for (std::size_t pos = haystack.find(needle); pos != std::string::npos;
-       pos = haystack.find(needle, pos + needle.size())) {
-    ++n;
-  }
-  return n;
-}
+using rigor::reports::test::count;
 
 TEST(HtmlEscape, ReplacesTheFiveSpecialCharacters) {
   EXPECT_EQ(escape("a & b < c > d \" e ' f"), "a &amp; b &lt; c &gt; d &quot; e &#39; f");

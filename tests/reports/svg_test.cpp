@@ -24,20 +24,15 @@
 #include <utility>
 #include <vector>
 
+#include "text_count.h"
+
 namespace rigor::reports::svg {
 namespace {
 
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-std::size_t count(const std::string& haystack, const std::string& needle) {
-  std::size_t n = 0;
-  for (std::size_t pos = haystack.find(needle); pos != std::string::npos;
-       pos = haystack.find(needle, pos + needle.size())) {
-    ++n;
-  }
-  return n;
-}
+using rigor::reports::test::count;
 
 template <typename Chart>
 std::string error_of(const Chart& chart) {
