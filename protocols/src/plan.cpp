@@ -111,6 +111,14 @@ std::int64_t closed_seeds(const stats::PowerTTestResult& t, bool rank_efficiency
                                 2);
 }
 
+// Power of the closed form at `planned` seeds per arm (the rank tests at their efficiency).
+double closed_power(const stats::PowerTTestSpec& spec, std::int64_t planned, bool rank_efficiency) {
+  stats::PowerTTestSpec at = spec;
+  at.n = static_cast<double>(planned) * (rank_efficiency ? kRankEfficiency : 1.0);
+  at.power = std::nullopt;
+  return stats::power_t_test(at).power;
+}
+
 std::string closed_method(const stats::PowerTTestSpec& spec, bool rank_efficiency,
                           std::string_view test_name, std::string_view sided) {
   const bool paired = spec.type == stats::TTestDesign::kPaired;
@@ -251,10 +259,8 @@ void simulated_power(const Protocol& p, const Claim& c, const stats::PowerTTestS
       out.power_at_planned = power ? *power : stats::simulate_power(model, planned, seed, o).power;
       simulated = true;
     } else {
-      stats::PowerTTestSpec at = spec;
-      at.n = static_cast<double>(planned) * (sim.rank_efficiency ? kRankEfficiency : 1.0);
-      at.power = std::nullopt;
-      out.power_at_planned = stats::power_t_test(at).power;
+      out.power_at_planned =
+          closed_power(spec, static_cast<std::int64_t>(planned), sim.rank_efficiency);
       append(out.note, fmt::format("power with the planned {} from the closed form (above the "
                                    "simulation cap of {})",
                                    planned, sim.planned_cap));
@@ -316,13 +322,10 @@ ClaimPower claim_power(const Protocol& p, const Claim& c, double inflation) {
       spec.alternative = alternative;
       const auto r = stats::power_t_test(spec);
       if (c.test == ClaimTest::kWelch) {
-        out.method = fmt::format("power.t.test {}, {}", paired ? "paired" : "two-sample", sided);
-        out.seeds_needed = std::max<std::int64_t>(r.n_ceil, 2);
+        out.method = closed_method(spec, false, "", sided);
+        out.seeds_needed = closed_seeds(r, false);
         if (p.seeds.replicates >= 2) {
-          stats::PowerTTestSpec at = spec;
-          at.n = static_cast<double>(p.seeds.replicates);
-          at.power = std::nullopt;
-          out.power_at_planned = stats::power_t_test(at).power;
+          out.power_at_planned = closed_power(spec, p.seeds.replicates, false);
         }
       } else {
         simulated_power(p, c, spec, r, sided, out);
