@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <bit>
 #include <boost/math/special_functions/gamma.hpp>
 #include <cmath>
@@ -13,7 +14,6 @@
 #include <optional>
 #include <string>
 #include <thread>
-#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -73,10 +73,9 @@ constexpr std::uint64_t kMantissa = (std::uint64_t{1} << 52) - 1;
 // The bits of 1.0: every p-value's order_bits are at most this; NaN and negatives exceed it.
 constexpr std::uint64_t kOneBits = 0x3FF0000000000000;
 
-// Storage for the sort's records and the adjusted values. Blocks of several MB are mapped with
-// transparent huge pages requested (Linux, MADV_HUGEPAGE): the bucket scatter writes to thousands
-// of places at once, and with 4 KB pages every one of those writes was a TLB miss and the first
-// touch of every page a fault (together ~40% of the time for 1e6 p-values).
+// Blocks of several MB get transparent huge pages requested (Linux, MADV_HUGEPAGE): the bucket
+// scatter writes to about a thousand places at once, and with 4 KB pages every one of those writes
+// was a TLB miss (with the first touch of every page a fault, ~40% of the time for 1e6 p-values).
 constexpr std::size_t kHugePage = std::size_t{2} << 20;
 
 void advise_huge_pages([[maybe_unused]] void* begin, [[maybe_unused]] std::size_t bytes) {
@@ -88,46 +87,15 @@ void advise_huge_pages([[maybe_unused]] void* begin, [[maybe_unused]] std::size_
 #endif
 }
 
+// Uninitialised storage from the ordinary allocator (which keeps freed blocks for the next call
+// like any allocation: an earlier version mapped fresh pages per call, and the kernel then cleared
+// 12 MB for every 1e6 p-values), with huge pages requested for large blocks.
 template <class T>
-class LargeArray {
- public:
-  explicit LargeArray(std::size_t size) {
-#ifdef __linux__
-    bytes_ = std::max<std::size_t>(1, size * sizeof(T));
-    if (bytes_ >= kHugePage) {
-      bytes_ = (bytes_ + kHugePage - 1) / kHugePage * kHugePage;
-      void* p = mmap(nullptr, bytes_, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-      if (p == MAP_FAILED) throw std::bad_alloc();
-      advise_huge_pages(p, bytes_);
-      data_ = static_cast<T*>(p);
-      return;
-    }
-    bytes_ = 0;
-#endif
-    owned_ = std::make_unique_for_overwrite<T[]>(size);
-    data_ = owned_.get();
-  }
-  LargeArray(LargeArray&& other) noexcept
-      : owned_(std::move(other.owned_)),
-        data_(std::exchange(other.data_, nullptr)),
-        bytes_(std::exchange(other.bytes_, 0)) {}
-  LargeArray& operator=(LargeArray&&) = delete;
-  LargeArray(const LargeArray&) = delete;
-  LargeArray& operator=(const LargeArray&) = delete;
-  ~LargeArray() {
-#ifdef __linux__
-    if (bytes_ != 0) munmap(data_, bytes_);
-#endif
-  }
-  T* data() { return data_; }
-  T& operator[](std::size_t i) { return data_[i]; }
-  const T& operator[](std::size_t i) const { return data_[i]; }
-
- private:
-  std::unique_ptr<T[]> owned_;
-  T* data_ = nullptr;
-  std::size_t bytes_ = 0;  // > 0: mapped
-};
+std::unique_ptr<T[]> large_array(std::size_t size) {
+  auto array = std::make_unique_for_overwrite<T[]>(size);
+  if (size * sizeof(T) >= 2 * kHugePage) advise_huge_pages(array.get(), size * sizeof(T));
+  return array;
+}
 
 // One p-value in the sort: its IEEE-754 bits and its input index, 12 bytes (packed: the sort is
 // bound by memory traffic, and 16-byte records measured ~25% slower).
@@ -137,29 +105,6 @@ struct SortRecord {
   std::uint32_t index;
 };
 #pragma pack(pop)
-
-// A family sorted ascending, stably (ties keep input order, like R's order()): record r holds the
-// r-th smallest value's bits and its input index. Read through value(r) and index(r); no separate
-// value and index arrays are materialised (each costs a pass and fresh pages).
-class SortedFamily {
- public:
-  SortedFamily(LargeArray<SortRecord> records, std::size_t size)
-      : records_(std::move(records)), size_(size), runs_{0, size} {}
-  std::size_t size() const { return size_; }
-  double value(std::size_t r) const { return std::bit_cast<double>(records_[r].bits); }
-  std::uint32_t index(std::size_t r) const { return records_[r].index; }
-  SortRecord* records() { return records_.data(); }
-  // Runs of ranks [runs[k], runs[k + 1]) sorted by one thread, and (when the sort computed terms,
-  // see StepTerms) the extreme term of each run.
-  std::vector<std::size_t>& runs() { return runs_; }
-  std::vector<double>& extremes() { return extremes_; }
-
- private:
-  LargeArray<SortRecord> records_;
-  std::size_t size_;
-  std::vector<std::size_t> runs_;
-  std::vector<double> extremes_;
-};
 
 // For p in [0, 1] the bit pattern, read as an unsigned integer, orders like the value (+0.0
 // first; -0.0 is mapped to +0.0 by adding 0.0).
@@ -221,6 +166,22 @@ class BucketKey {
     const auto e = static_cast<std::size_t>(bits >> 52);
     return base_[e] + static_cast<std::uint32_t>((bits & kMantissa) >> shift_[e]);
   }
+  // lowest[b]: the smallest bits that fall in bucket b, for b = 0..buckets(); lowest[b + 1] - 1
+  // is then the largest (a bucket no bits fall in gets its successor's lowest, an empty range).
+  // Bucket b's values lie in [lowest[b], lowest[b + 1]) without looking at them.
+  std::vector<std::uint64_t> lowest() const {
+    std::vector<std::uint64_t> low(std::size_t{buckets_} + 1, kOneBits + 1);
+    // Downwards, so that a bucket shared by several exponents keeps the smallest one's start.
+    for (std::size_t e = 1024; e-- > 0;) {
+      const std::uint64_t first = static_cast<std::uint64_t>(e) << 52;
+      const std::size_t keys = std::size_t{1} << (52 - shift_[e]);
+      for (std::size_t j = 0; j < keys && base_[e] + j < buckets_; ++j) {
+        low[base_[e] + j] = first | (static_cast<std::uint64_t>(j) << shift_[e]);
+      }
+    }
+    for (std::size_t b = buckets_; b-- > 0;) low[b] = std::min(low[b], low[b + 1]);
+    return low;
+  }
 
  private:
   std::array<std::uint32_t, 1024> base_{};
@@ -241,130 +202,104 @@ void insertion_sort_by_bits(SortRecord* first, SortRecord* last) {
   }
 }
 
-// Sorts one top-level bucket: the records src[0..size) (in input order) go to dst[0..size),
-// ascending and stable. A counting sort on a key spreading this bucket's own value range over
-// 2-4 times `size` slots (the bucket is small enough to stay in cache), then values that shared
-// a slot are put in order.
-void sort_bucket(const SortRecord* src, SortRecord* dst, std::size_t size,
-                 std::vector<std::uint32_t>& counts) {
+// Sorts the records of (bits, index) in place, unstably, which gives the stable order by bits
+// when indices ascend within equal bits as they do in a bucket. Allocates nothing.
+void sort_by_bits_then_index(SortRecord* first, SortRecord* last) {
+  std::sort(first, last, [](const SortRecord& x, const SortRecord& y) {
+    return x.bits != y.bits ? x.bits < y.bits : x.index < y.index;
+  });
+}
+
+// Sorts one top-level bucket: the records src[0..size) (in input order), whose bits lie in
+// [lo, hi], go to dst[0..size), ascending and stable. A counting sort on a key spreading [lo, hi]
+// over 1-2 times `size` slots (the bucket is small enough to stay in cache), then values that
+// shared a slot are put in order. `counts` needs room for 2^16 + 1 slots; nothing is allocated.
+//
+// [lo, hi] is the bucket's range from BucketKey::lowest (no pass over the values to find it).
+// Values clustered in a small part of it would share few slots and make the insertion pass
+// quadratic: past a budget of moves the sort starts again on the values' own range, and past the
+// budget on that one the bucket is finished by a comparison sort on (bits, index), the same order.
+void sort_bucket(const SortRecord* src, SortRecord* dst, std::size_t size, std::uint32_t* counts,
+                 std::uint64_t lo, std::uint64_t hi) {
   if (size <= 32) {
     std::copy(src, src + size, dst);
     if (size > 1) insertion_sort_by_bits(dst, dst + size);
     return;
   }
-  std::uint64_t lo = src[0].bits, hi = src[0].bits;
-  for (std::size_t i = 1; i < size; ++i) {
-    lo = std::min(lo, src[i].bits);
-    hi = std::max(hi, src[i].bits);
-  }
-  if (lo == hi) {  // all tied: input order is the order
-    std::copy(src, src + size, dst);
-    return;
-  }
-  const int digits = std::min(16, static_cast<int>(std::bit_width(size)) + 1);
-  const int shift = std::max(0, static_cast<int>(std::bit_width(hi - lo)) - digits);
-  const std::size_t slots = ((hi - lo) >> shift) + 1;
-  counts.assign(slots, 0);
-  for (std::size_t i = 0; i < size; ++i) ++counts[(src[i].bits - lo) >> shift];
-  std::uint32_t sum = 0;
-  for (std::size_t k = 0; k < slots; ++k) {
-    const std::uint32_t c = counts[k];
-    counts[k] = sum;
-    sum += c;
-  }
-  for (std::size_t i = 0; i < size; ++i) dst[counts[(src[i].bits - lo) >> shift]++] = src[i];
-  if (shift == 0) return;  // the slot is the value: equal slots are ties, in input order
-  // Values sharing a slot may be out of order: one insertion pass, which moves few records (the
-  // slots are ~2x finer than the values are dense). Strict comparison keeps ties in input order.
-  // Clustered values (many in one slot) would make it quadratic: past a budget of moves the
-  // bucket is finished by a comparison sort on (bits, index), the same order.
-  std::size_t moves = 0;
-  const std::size_t budget = 8 * size;
-  for (std::size_t i = 1; i < size; ++i) {
-    if (dst[i - 1].bits <= dst[i].bits) continue;
-    const SortRecord rec = dst[i];
-    std::size_t j = i;
-    while (j > 0 && dst[j - 1].bits > rec.bits) {
-      dst[j] = dst[j - 1];
-      --j;
+  for (bool own_range = false;; own_range = true) {
+    if (own_range) {
+      lo = src[0].bits;
+      hi = src[0].bits;
+      for (std::size_t i = 1; i < size; ++i) {
+        lo = std::min(lo, src[i].bits);
+        hi = std::max(hi, src[i].bits);
+      }
     }
-    dst[j] = rec;
-    moves += i - j;
-    if (moves > budget) {
-      std::sort(dst, dst + size, [](const SortRecord& x, const SortRecord& y) {
-        return x.bits != y.bits ? x.bits < y.bits : x.index < y.index;
-      });
+    if (lo == hi) {  // all tied: input order is the order
+      std::copy(src, src + size, dst);
+      return;
+    }
+    const int digits = std::min(16, static_cast<int>(std::bit_width(size)) + 1);
+    const int shift = std::max(0, static_cast<int>(std::bit_width(hi - lo)) - digits);
+    const std::size_t slots = ((hi - lo) >> shift) + 1;
+    std::fill(counts, counts + slots, 0);
+    for (std::size_t i = 0; i < size; ++i) ++counts[(src[i].bits - lo) >> shift];
+    std::uint32_t sum = 0;
+    for (std::size_t k = 0; k < slots; ++k) {
+      const std::uint32_t c = counts[k];
+      counts[k] = sum;
+      sum += c;
+    }
+    for (std::size_t i = 0; i < size; ++i) dst[counts[(src[i].bits - lo) >> shift]++] = src[i];
+    if (shift == 0) return;  // the slot is the value: equal slots are ties, in input order
+    // Values sharing a slot may be out of order: one insertion pass, which moves few records (the
+    // slots are about as fine as the values are dense). Strict comparison keeps ties in order.
+    std::size_t moves = 0;
+    const std::size_t budget = 8 * size;
+    bool finished = true;
+    for (std::size_t i = 1; i < size; ++i) {
+      if (dst[i - 1].bits <= dst[i].bits) continue;
+      const SortRecord rec = dst[i];
+      std::size_t j = i;
+      while (j > 0 && dst[j - 1].bits > rec.bits) {
+        dst[j] = dst[j - 1];
+        --j;
+      }
+      dst[j] = rec;
+      moves += i - j;
+      if (moves > budget) {
+        finished = false;
+        break;
+      }
+    }
+    if (finished) return;
+    if (own_range) {
+      sort_by_bits_then_index(dst, dst + size);
       return;
     }
   }
 }
 
-// What a step-up or step-down adjustment needs from the sort: term(r, value) of each rank r
-// (0-based) and whether the adjusted values are a running maximum over ascending ranks (step-down:
-// Holm, Holm-Sidak) or a running minimum over descending ranks (step-up: Hochberg, BH, BY).
-template <class Term>
-struct StepTerms {
-  Term term;
-  bool ascending;
+constexpr std::size_t kSlotCounts = (std::size_t{1} << 16) + 1;
+
+// A family split into top-level buckets (the first level of a two-level bucket sort, an MSD radix
+// sort on an adaptive key, Knuth TAOCP vol. 3, 5.2.5): records[start[b] .. start[b + 1]) hold
+// the values of bucket b in input order, and every value of bucket b is below every value of
+// bucket b + 1. (1) BucketKey, from a sample, maps values to ~n/1024 buckets; (2) each thread
+// counts the buckets of its slice of the input and checks the values; (3) each thread scatters
+// its slice, stably, into the buckets (thread t's records of a bucket follow those of threads
+// < t). The second level (sort_bucket) sorts each ~12 KB bucket in cache.
+struct Buckets {
+  std::unique_ptr<SortRecord[]> records;
+  std::vector<std::uint32_t> start;   // buckets + 1 entries
+  std::vector<std::uint64_t> lowest;  // BucketKey::lowest
+  std::size_t largest = 0;            // records in the largest bucket
+  std::size_t count() const { return start.size() - 1; }
 };
-struct NoTerms {};
 
-template <class Terms>
-double terms_identity(const Terms& terms) {
-  if constexpr (std::is_same_v<Terms, NoTerms>) {
-    return 0.0;
-  } else {
-    return terms.ascending ? 0.0 : kInf;
-  }
-}
-
-// Replaces the values of the sorted records rec[0..size), whose ranks start at first_rank, by
-// their terms, and folds the terms into `extreme` (max for ascending scans, min otherwise).
-template <class Terms>
-void apply_terms(const Terms& terms, SortRecord* rec, std::size_t first_rank, std::size_t size,
-                 double& extreme) {
-  for (std::size_t i = 0; i < size; ++i) {
-    const double t = terms.term(first_rank + i, std::bit_cast<double>(rec[i].bits));
-    rec[i].bits = std::bit_cast<std::uint64_t>(t);
-    extreme = terms.ascending ? std::max(extreme, t) : std::min(extreme, t);
-  }
-}
-
-// Sorts p (values in [0, 1]) ascending, stably, on `threads` threads (the result does not depend
-// on it). With StepTerms, each record's value is replaced by its term once sorted (in the same
-// pass, while the bucket is in cache) and the extreme term of each thread's run is kept, for
-// scan_terms.
-//
-// Small families: a comparison sort. Larger ones: a two-level bucket sort (an MSD radix sort on an
-// adaptive key, Knuth TAOCP vol. 3, 5.2.5). (1) BucketKey, from a sample, maps values to ~n/1024
-// top-level buckets; (2) each thread counts the buckets of its slice of the input and checks the
-// values; (3) each thread scatters its slice, stably, into the buckets (thread t's records of a
-// bucket follow those of threads < t, so every bucket holds input order); (4) the threads sort
-// disjoint runs of buckets, each bucket (~12 KB) in cache by sort_bucket. Every record is written
-// twice, to about a thousand places at a time. Returns std::nullopt when a value is outside
-// [0, 1] or NaN (the caller reports it).
-template <class Terms = NoTerms>
-std::optional<SortedFamily> sort_ascending(std::span<const double> p, unsigned threads,
-                                           const Terms& terms = {}) {
-  constexpr bool kTerms = !std::is_same_v<Terms, NoTerms>;
+// Returns std::nullopt when a value is outside [0, 1] or NaN (the caller reports it).
+std::optional<Buckets> split_into_buckets(std::span<const double> p, unsigned threads) {
   const std::size_t n = p.size();
-  if (n < 512) {
-    LargeArray<SortRecord> sorted(n);
-    for (std::size_t i = 0; i < n; ++i) {
-      sorted[i] = SortRecord{order_bits(p[i]), static_cast<std::uint32_t>(i)};
-      if (sorted[i].bits > kOneBits) return std::nullopt;
-    }
-    std::stable_sort(sorted.data(), sorted.data() + n,
-                     [](const SortRecord& a, const SortRecord& b) { return a.bits < b.bits; });
-    SortedFamily family(std::move(sorted), n);
-    if constexpr (kTerms) {
-      double extreme = terms_identity(terms);
-      apply_terms(terms, family.records(), 0, n, extreme);
-      family.extremes() = {extreme};
-    }
-    return family;
-  }
-  threads = std::max(1u, threads);
   const BucketKey key(p, std::clamp<std::size_t>(n / 1024, 64, 16384));
   const std::size_t buckets = key.buckets();
   // counts[t][b]: records of bucket b in thread t's slice; then where thread t writes them.
@@ -384,92 +319,195 @@ std::optional<SortedFamily> sort_ascending(std::span<const double> p, unsigned t
     }
   });
   if (std::find(invalid.begin(), invalid.end(), 1) != invalid.end()) return std::nullopt;
-  std::vector<std::uint32_t> start(buckets + 1, 0);
+  Buckets out;
+  out.start.assign(buckets + 1, 0);
   std::uint32_t sum = 0;
   for (std::size_t b = 0; b < buckets; ++b) {
-    start[b] = sum;
+    out.start[b] = sum;
     for (unsigned t = 0; t < threads; ++t) {
       const std::uint32_t c = counts[t][b];
       counts[t][b] = sum;
       sum += c;
     }
+    out.largest = std::max<std::size_t>(out.largest, sum - out.start[b]);
   }
-  start[buckets] = sum;
-  LargeArray<SortRecord> scattered(n);
+  out.start[buckets] = sum;
+  out.lowest = key.lowest();
+  out.records = large_array<SortRecord>(n);
   run_on_threads(threads, [&](unsigned t) {
     const auto [begin, end] = slice(t);
     std::uint32_t* next = counts[t].data();
-    SortRecord* out = scattered.data();
+    SortRecord* rec = out.records.get();
     for (std::size_t i = begin; i < end; ++i) {
       const std::uint64_t bits = order_bits(p[i]);
-      out[next[key(bits)]++] = SortRecord{bits, static_cast<std::uint32_t>(i)};
+      rec[next[key(bits)]++] = SortRecord{bits, static_cast<std::uint32_t>(i)};
     }
   });
+  return out;
+}
+
+// A spin-wait hint to the processor (lets an SMT sibling run).
+inline void cpu_relax() {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#endif
+}
+
+// Families below this size are sorted by std::stable_sort on one thread.
+constexpr std::size_t kSmallFamily = 512;
+
+// A family sorted ascending, stably (ties keep input order, like R's order()): record r holds the
+// r-th smallest value's bits and its input index.
+class SortedFamily {
+ public:
+  SortedFamily(std::unique_ptr<SortRecord[]> records, std::size_t size)
+      : records_(std::move(records)), size_(size) {}
+  std::size_t size() const { return size_; }
+  double value(std::size_t r) const { return std::bit_cast<double>(records_[r].bits); }
+  std::uint32_t index(std::size_t r) const { return records_[r].index; }
+  SortRecord* records() { return records_.get(); }
+
+ private:
+  std::unique_ptr<SortRecord[]> records_;
+  std::size_t size_;
+};
+
+// Sorts p (values in [0, 1]) ascending, stably, on `threads` threads (the result does not depend
+// on it): a comparison sort for small families, else split_into_buckets and the threads sort
+// disjoint runs of buckets in place. Returns std::nullopt when a value is outside [0, 1] or NaN.
+std::optional<SortedFamily> sort_ascending(std::span<const double> p, unsigned threads) {
+  const std::size_t n = p.size();
+  if (n < kSmallFamily) {
+    auto sorted = std::make_unique_for_overwrite<SortRecord[]>(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      sorted[i] = SortRecord{order_bits(p[i]), static_cast<std::uint32_t>(i)};
+      if (sorted[i].bits > kOneBits) return std::nullopt;
+    }
+    std::stable_sort(sorted.get(), sorted.get() + n,
+                     [](const SortRecord& a, const SortRecord& b) { return a.bits < b.bits; });
+    return SortedFamily(std::move(sorted), n);
+  }
+  threads = std::max(1u, threads);
+  std::optional<Buckets> buckets = split_into_buckets(p, threads);
+  if (!buckets) return std::nullopt;
+  const std::vector<std::uint32_t>& start = buckets->start;
+  const std::size_t count = buckets->count();
   // Runs of whole buckets of about n / threads records each.
-  std::vector<std::size_t> first_bucket(threads + 1, buckets);
+  std::vector<std::size_t> first_bucket(threads + 1, count);
   for (unsigned t = 0, b = 0; t < threads; ++t) {
-    while (b < buckets && start[b] < n * t / threads) ++b;
+    while (b < count && start[b] < n * t / threads) ++b;
     first_bucket[t] = b;
   }
-  std::vector<double> extremes(threads, terms_identity(terms));
   run_on_threads(threads, [&](unsigned t) {
-    // Each bucket is copied to a small buffer (it stays in cache) and sorted back into place, so
-    // the sort needs one large array, not two (fresh pages cost a kernel clear each).
-    std::vector<std::uint32_t> slot_counts;
+    // Each bucket is copied to a small buffer (it stays in cache) and sorted back into place.
+    std::vector<std::uint32_t> slot_counts(kSlotCounts);
     std::vector<SortRecord> bucket;
-    double extreme = extremes[t];
     for (std::size_t b = first_bucket[t]; b < first_bucket[t + 1]; ++b) {
-      SortRecord* place = scattered.data() + start[b];
+      SortRecord* place = buckets->records.get() + start[b];
       const std::size_t size = start[b + 1] - start[b];
       if (size > 1) {
         bucket.assign(place, place + size);
-        sort_bucket(bucket.data(), place, size, slot_counts);
+        sort_bucket(bucket.data(), place, size, slot_counts.data(), buckets->lowest[b],
+                    buckets->lowest[b + 1] - 1);
       }
-      if constexpr (kTerms) apply_terms(terms, place, start[b], size, extreme);
     }
-    extremes[t] = extreme;
   });
-  SortedFamily family(std::move(scattered), n);
-  family.runs().resize(threads + 1);
-  for (unsigned t = 0; t <= threads; ++t) family.runs()[t] = start[first_bucket[t]];
-  if constexpr (kTerms) family.extremes() = std::move(extremes);
-  return family;
+  return SortedFamily(std::move(buckets->records), n);
 }
 
-// The adjusted values from a family sorted with StepTerms: the running maximum of the terms over
-// ascending ranks (or minimum over descending ranks), capped at 1, written to adj[index(r)]. Each
-// thread scans one run of the sort, starting from the extreme of the runs scanned before it; min
-// and max are exact, so the result equals the one-thread scan bit for bit.
-void scan_terms(SortedFamily& sorted, bool ascending, std::vector<double>& adj) {
-  SortRecord* rec = sorted.records();
-  const std::vector<std::size_t>& runs = sorted.runs();
-  const std::vector<double>& extremes = sorted.extremes();
-  const auto threads = static_cast<unsigned>(runs.size() - 1);
-  double* out = adj.data();
-  // The stores go to random places of `adj`: each is a cache miss, and a store buffer full of
-  // misses stalls the scan. Prefetching the slot kPrefetch ranks ahead starts those misses early
-  // (halved the scan's time for 1e6 values on the development VM).
-  constexpr std::size_t kPrefetch = 24;
-  run_on_threads(threads, [&](unsigned t) {
-    const std::size_t lo = runs[t], hi = runs[t + 1];
-    if (ascending) {
-      double run = 0.0;
-      for (unsigned before = 0; before < t; ++before) run = std::max(run, extremes[before]);
-      for (std::size_t r = lo; r < hi; ++r) {
-        if (r + kPrefetch < hi) __builtin_prefetch(out + rec[r + kPrefetch].index, 1);
-        run = std::max(run, std::bit_cast<double>(rec[r].bits));
-        out[rec[r].index] = std::min(1.0, run);
-      }
+// A step-up or step-down adjustment: adj[index of rank r] = min(1, extreme of term(s, value of
+// rank s) over s <= r (step-down, kAscending: Holm, Holm-Sidak; a running maximum) or s >= r
+// (step-up: Hochberg, BH, BY; a running minimum)), ranks 0-based. Returns false, writing nothing
+// useful, when a value is outside [0, 1] or NaN (the caller reports it).
+//
+// Large families are not sorted as a whole: after split_into_buckets, the threads take buckets in
+// scan order (ascending ranks for step-down, descending for step-up) from a shared counter, and
+// for each one, in cache: sort it into a buffer (sort_bucket), replace each value by its term and
+// then by the running extreme of the terms within the bucket, publish the bucket's extreme (the
+// carry for the next bucket) once every earlier bucket has published, and write adj for the
+// bucket's records combined with the carry of the buckets before it. Every bucket is thus read
+// from memory once, and the random stores into adj overlap with other threads' sorting. min and
+// max are exact and the carries are combined in bucket order, so the result is bit for bit the
+// same for any thread count (and equal to a plain sort-then-scan: corrections_test).
+template <bool kAscending, class Term>
+bool step_adjust(std::span<const double> p, unsigned threads, const Term& term, double* adj) {
+  const std::size_t n = p.size();
+  constexpr double identity = kAscending ? 0.0 : kInf;
+  auto fold = [](double a, double b) { return kAscending ? std::max(a, b) : std::min(a, b); };
+  // Replaces the values of sorted records rec[0..size), ranks first_rank.., by the running extreme
+  // of their terms in scan order; returns the extreme of all of them.
+  auto running_terms = [&](SortRecord* rec, std::size_t first_rank, std::size_t size) {
+    double run = identity;
+    auto step = [&](std::size_t i) {
+      run = fold(run, term(first_rank + i, std::bit_cast<double>(rec[i].bits)));
+      rec[i].bits = std::bit_cast<std::uint64_t>(run);
+    };
+    if constexpr (kAscending) {
+      for (std::size_t i = 0; i < size; ++i) step(i);
     } else {
-      double run = kInf;
-      for (unsigned after = t + 1; after < threads; ++after) run = std::min(run, extremes[after]);
-      for (std::size_t r = hi; r-- > lo;) {
-        if (r >= lo + kPrefetch) __builtin_prefetch(out + rec[r - kPrefetch].index, 1);
-        run = std::min(run, std::bit_cast<double>(rec[r].bits));
-        out[rec[r].index] = std::min(1.0, run);
+      for (std::size_t i = size; i-- > 0;) step(i);
+    }
+    return run;
+  };
+  // The stores go to random places of adj: each is a cache miss, and a store buffer full of
+  // misses stalls the loop. Prefetching the slot kPrefetch records ahead starts them early.
+  constexpr std::size_t kPrefetch = 16;
+  auto write = [&](const SortRecord* rec, std::size_t size, double carry) {
+    for (std::size_t i = 0; i < size; ++i) {
+      if (i + kPrefetch < size) __builtin_prefetch(adj + rec[i + kPrefetch].index, 1);
+      adj[rec[i].index] = std::min(1.0, fold(carry, std::bit_cast<double>(rec[i].bits)));
+    }
+  };
+  if (n < kSmallFamily) {
+    std::optional<SortedFamily> sorted = sort_ascending(p, 1);
+    if (!sorted) return false;
+    running_terms(sorted->records(), 0, n);
+    write(sorted->records(), n, identity);
+    return true;
+  }
+  threads = std::max(1u, threads);
+  std::optional<Buckets> split = split_into_buckets(p, threads);
+  if (!split) return false;
+  const Buckets& buckets = *split;
+  const std::size_t count = buckets.count();
+  // Everything the threads need is allocated here: the loop below must not throw, or a thread
+  // waiting for a bucket that never publishes would wait forever. A bucket larger than a buffer
+  // (heavily tied or clustered families) is sorted in place by sort_by_bits_then_index.
+  const std::size_t buffer = std::min<std::size_t>(buckets.largest, std::size_t{1} << 16);
+  std::vector<std::vector<SortRecord>> buffers(threads, std::vector<SortRecord>(buffer));
+  std::vector<std::vector<std::uint32_t>> slot_counts(threads,
+                                                      std::vector<std::uint32_t>(kSlotCounts));
+  std::vector<double> carry(count);  // carry[k]: extreme of the terms of tickets 0..k
+  std::atomic<std::size_t> next_ticket{0};
+  std::atomic<std::size_t> published{0};
+  run_on_threads(threads, [&](unsigned t) {
+    for (;;) {
+      const std::size_t k = next_ticket.fetch_add(1, std::memory_order_relaxed);
+      if (k >= count) return;
+      const std::size_t b = kAscending ? k : count - 1 - k;
+      const std::size_t first = buckets.start[b];
+      const std::size_t size = buckets.start[b + 1] - first;
+      SortRecord* rec = buckets.records.get() + first;
+      if (size <= buffer) {
+        sort_bucket(rec, buffers[t].data(), size, slot_counts[t].data(), buckets.lowest[b],
+                    buckets.lowest[b + 1] - 1);
+        rec = buffers[t].data();
+      } else {
+        sort_by_bits_then_index(rec, rec + size);
       }
+      const double extreme = running_terms(rec, first, size);
+      // The tickets before k were taken before it, by threads that do not wait for k.
+      while (published.load(std::memory_order_acquire) != k) {
+        for (int spin = 0; spin < 64; ++spin) cpu_relax();
+        if (published.load(std::memory_order_acquire) != k) std::this_thread::yield();
+      }
+      const double before = k == 0 ? identity : carry[k - 1];
+      carry[k] = fold(before, extreme);
+      published.store(k + 1, std::memory_order_release);
+      write(rec, size, before);
     }
   });
+  return true;
 }
 
 // Lower convex hull of points (t, y), y >= 0, added in decreasing t; answers: which point
@@ -732,10 +770,10 @@ AdjustResult adjust_p_values(std::span<const double> p, Correction method, doubl
     default: {
       // The r-th smallest (0-based r; R's 1-based i = r + 1) has value v.
       auto step = [&](auto term, bool ascending) {
-        std::optional<SortedFamily> sorted =
-            sort_ascending(p, threads, StepTerms<decltype(term)>{term, ascending});
-        if (!sorted) require_p_values(p, "p");  // throws, naming the bad value
-        scan_terms(*sorted, ascending, adj);
+        // On failure: throws, naming the bad value.
+        const bool ok = ascending ? step_adjust<true>(p, threads, term, adj.data())
+                                  : step_adjust<false>(p, threads, term, adj.data());
+        if (!ok) require_p_values(p, "p");
       };
       switch (method) {
         case Correction::kHolm:

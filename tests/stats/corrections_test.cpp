@@ -226,7 +226,7 @@ std::vector<double> direct_step(const std::vector<double>& p, Correction method)
 
 TEST(AdjustPValues, BucketSortGivesTheDirectResultOnAnyThreadCount) {
   // Families large enough for the bucket sort on several threads (corrections.cpp,
-  // sort_ascending): uniform, heavy ties, many exponents down to subnormals, a tight cluster
+  // step_adjust): uniform, heavy ties, many exponents down to subnormals, a tight cluster
   // sharing its leading bits (the in-bucket fallback sort), all-small (no Holm shortcut). Every
   // thread count must give the direct stable-argsort result bit for bit.
   const std::size_t n = 40003;  // not a multiple of 64: the last word of `reject` is partial
@@ -267,6 +267,34 @@ TEST(AdjustPValues, BucketSortGivesTheDirectResultOnAnyThreadCount) {
     const AdjustResult one = adjust_p_values(p, Correction::kHommel, 0.05, 1);
     const AdjustResult many = adjust_p_values(p, Correction::kHommel, 0.05, 4);
     ASSERT_EQ(one.adjusted, many.adjusted) << name;
+  }
+}
+
+TEST(AdjustPValues, BucketsTooLargeForTheCacheBufferGiveTheDirectResult) {
+  // A top-level bucket of more than 2^16 records is sorted in place by a comparison sort, not in
+  // a thread's cache buffer (corrections.cpp, step_adjust); here the tied value and the cluster
+  // (values differing in the last 20 bits) each fill one bucket with most of the family.
+  const std::size_t n = 150001;
+  CounterRng rng(12, 3);
+  std::vector<double> tied(n), cluster(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    const double u = rng.uniform();
+    tied[i] = i % 100 == 0 ? u : 0.3;
+    cluster[i] = i % 100 == 0 ? u : 0.5 + std::ldexp(std::floor(u * 1048576.0), -52);
+  }
+  for (const auto* p : {&tied, &cluster}) {
+    for (Correction method : {Correction::kHolmSidak, Correction::kBenjaminiHochberg}) {
+      const std::vector<double> expected = direct_step(*p, method);
+      for (unsigned threads : {1u, 2u, 3u}) {
+        const AdjustResult r = adjust_p_values(*p, method, 0.05, threads);
+        for (std::size_t i = 0; i < n; ++i) {
+          ASSERT_EQ(std::bit_cast<std::uint64_t>(r.adjusted[i]),
+                    std::bit_cast<std::uint64_t>(expected[i]))
+              << (p == &tied ? "tied" : "cluster") << " " << to_string(method) << " threads "
+              << threads << " index " << i;
+        }
+      }
+    }
   }
 }
 
