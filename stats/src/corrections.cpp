@@ -20,6 +20,9 @@
 #ifdef __linux__
 #include <sys/mman.h>
 #endif
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "message.h"
 #include "resampling_internal.h"
@@ -210,6 +213,30 @@ void sort_by_bits_then_index(SortRecord* first, SortRecord* last) {
   });
 }
 
+// counts[k] = counts[0] + ... + counts[k - 1], for k < size. With SSE2 (every x86-64), four at a
+// time: the scalar loop is one long dependency chain, ~25% of a bucket's sort.
+void exclusive_prefix_sum(std::uint32_t* counts, std::size_t size) {
+  std::size_t k = 0;
+  std::uint32_t sum = 0;
+#ifdef __SSE2__
+  __m128i carry = _mm_setzero_si128();  // the sum so far, in every lane
+  for (; k + 4 <= size; k += 4) {
+    const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(counts + k));
+    __m128i inclusive = _mm_add_epi32(x, _mm_slli_si128(x, 4));
+    inclusive = _mm_add_epi32(inclusive, _mm_slli_si128(inclusive, 8));
+    inclusive = _mm_add_epi32(inclusive, carry);
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(counts + k), _mm_sub_epi32(inclusive, x));
+    carry = _mm_shuffle_epi32(inclusive, 0xFF);
+  }
+  sum = static_cast<std::uint32_t>(_mm_cvtsi128_si32(carry));
+#endif
+  for (; k < size; ++k) {
+    const std::uint32_t c = counts[k];
+    counts[k] = sum;
+    sum += c;
+  }
+}
+
 // Sorts one top-level bucket: the records src[0..size) (in input order), whose bits lie in
 // [lo, hi], go to dst[0..size), ascending and stable. A counting sort on a key spreading [lo, hi]
 // over 1-2 times `size` slots (the bucket is small enough to stay in cache), then values that
@@ -244,12 +271,7 @@ void sort_bucket(const SortRecord* src, SortRecord* dst, std::size_t size, std::
     const std::size_t slots = ((hi - lo) >> shift) + 1;
     std::fill(counts, counts + slots, 0);
     for (std::size_t i = 0; i < size; ++i) ++counts[(src[i].bits - lo) >> shift];
-    std::uint32_t sum = 0;
-    for (std::size_t k = 0; k < slots; ++k) {
-      const std::uint32_t c = counts[k];
-      counts[k] = sum;
-      sum += c;
-    }
+    exclusive_prefix_sum(counts, slots);
     for (std::size_t i = 0; i < size; ++i) dst[counts[(src[i].bits - lo) >> shift]++] = src[i];
     if (shift == 0) return;  // the slot is the value: equal slots are ties, in input order
     // Values sharing a slot may be out of order: one insertion pass, which moves few records (the
