@@ -292,6 +292,7 @@ TEST(AdjustPValues, BucketsTooLargeForTheCacheBufferGiveTheDirectResult) {
                     std::bit_cast<std::uint64_t>(expected[i]))
               << (p == &tied ? "tied" : "cluster") << " " << to_string(method) << " threads "
               << threads << " index " << i;
+          ASSERT_EQ(r.reject[i], expected[i] <= 0.05) << i;
         }
       }
     }
