@@ -14,6 +14,7 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -437,6 +438,13 @@ std::optional<SortedFamily> sort_ascending(std::span<const double> p, unsigned t
   return SortedFamily(std::move(buckets->records), n);
 }
 
+// The term of BH and BY: c / (r + 1) * v for rank r (0-based) and value v, c = q m (R's
+// q * n / i * p with i = r + 1).
+struct ScaledByRank {
+  double c;
+  double operator()(std::size_t r, double v) const { return c / static_cast<double>(r + 1) * v; }
+};
+
 // A step-up or step-down adjustment: adj[index of rank r] = min(1, extreme of term(s, value of
 // rank s) over s <= r (step-down, kAscending: Holm, Holm-Sidak; a running maximum) or s >= r
 // (step-up: Hochberg, BH, BY; a running minimum)), ranks 0-based. Returns false, writing nothing
@@ -467,7 +475,28 @@ bool step_adjust(std::span<const double> p, unsigned threads, const Term& term, 
     if constexpr (kAscending) {
       for (std::size_t i = 0; i < size; ++i) step(i);
     } else {
-      for (std::size_t i = size; i-- > 0;) step(i);
+      std::size_t i = size;
+#ifdef __SSE2__
+      if constexpr (std::is_same_v<Term, ScaledByRank>) {
+        // Two ranks per division instruction (the loop is bound by the divider's throughput:
+        // ~1.3 ns per value against ~0.8); each lane is the same IEEE operations as term().
+        const __m128d c = _mm_set1_pd(term.c);
+        for (; i >= 2; i -= 2) {
+          // Lane 0: record i - 2, rank first_rank + i - 2 (divisor first_rank + i - 1); lane 1:
+          // record i - 1.
+          const __m128d divisor = _mm_set_pd(static_cast<double>(first_rank + i),
+                                             static_cast<double>(first_rank + i - 1));
+          const __m128d value = _mm_set_pd(std::bit_cast<double>(rec[i - 1].bits),
+                                           std::bit_cast<double>(rec[i - 2].bits));
+          const __m128d terms = _mm_mul_pd(_mm_div_pd(c, divisor), value);
+          run = fold(run, _mm_cvtsd_f64(_mm_unpackhi_pd(terms, terms)));
+          rec[i - 1].bits = std::bit_cast<std::uint64_t>(run);
+          run = fold(run, _mm_cvtsd_f64(terms));
+          rec[i - 2].bits = std::bit_cast<std::uint64_t>(run);
+        }
+      }
+#endif
+      while (i-- > 0) step(i);
     }
     return run;
   };
@@ -824,9 +853,7 @@ AdjustResult adjust_p_values(std::span<const double> p, Correction method, doubl
             }
             q_times_n = static_cast<double>(h) * m;
           }
-          step([q_times_n](std::size_t r,
-                           double v) { return q_times_n / static_cast<double>(r + 1) * v; },
-               false);
+          step(ScaledByRank{q_times_n}, false);
           break;
         }
         case Correction::kHommel: {
