@@ -240,8 +240,9 @@ void exclusive_prefix_sum(std::uint32_t* counts, std::size_t size) {
 
 // Sorts one top-level bucket: the records src[0..size) (in input order), whose bits lie in
 // [lo, hi], go to dst[0..size), ascending and stable. A counting sort on a key spreading [lo, hi]
-// over 1-2 times `size` slots (the bucket is small enough to stay in cache), then values that
-// shared a slot are put in order. `counts` needs room for 2^16 + 1 slots; nothing is allocated.
+// over 2-4 times `size` slots (the bucket is small enough to stay in cache), then values that
+// shared a slot are put in order. `counts` needs room for slot_capacity(size) slots; nothing is
+// allocated.
 //
 // [lo, hi] is the bucket's range from BucketKey::lowest (no pass over the values to find it).
 // Values clustered in a small part of it would share few slots and make the insertion pass
@@ -303,7 +304,11 @@ void sort_bucket(const SortRecord* src, SortRecord* dst, std::size_t size, std::
   }
 }
 
-constexpr std::size_t kSlotCounts = (std::size_t{1} << 16) + 1;
+// Room for sort_bucket's counts on buckets of at most `largest` records: it uses at most
+// 2^digits <= min(2^16, 4 size) slots.
+std::size_t slot_capacity(std::size_t largest) {
+  return std::min<std::size_t>(std::size_t{1} << 16, 4 * largest) + 1;
+}
 
 // A family split into top-level buckets (the first level of a two-level bucket sort, an MSD radix
 // sort on an adaptive key, Knuth TAOCP vol. 3, 5.2.5): records[start[b] .. start[b + 1]) hold
@@ -423,14 +428,15 @@ std::optional<SortedFamily> sort_ascending(std::span<const double> p, unsigned t
   }
   run_on_threads(threads, [&](unsigned t) {
     // Each bucket is copied to a small buffer (it stays in cache) and sorted back into place.
-    std::vector<std::uint32_t> slot_counts(kSlotCounts);
+    const auto slot_counts =
+        std::make_unique_for_overwrite<std::uint32_t[]>(slot_capacity(buckets->largest));
     std::vector<SortRecord> bucket;
     for (std::size_t b = first_bucket[t]; b < first_bucket[t + 1]; ++b) {
       SortRecord* place = buckets->records.get() + start[b];
       const std::size_t size = start[b + 1] - start[b];
       if (size > 1) {
         bucket.assign(place, place + size);
-        sort_bucket(bucket.data(), place, size, slot_counts.data(), buckets->lowest[b],
+        sort_bucket(bucket.data(), place, size, slot_counts.get(), buckets->lowest[b],
                     buckets->lowest[b + 1] - 1);
       }
     }
@@ -526,8 +532,10 @@ bool step_adjust(std::span<const double> p, unsigned threads, const Term& term, 
   // (heavily tied or clustered families) is sorted in place by sort_by_bits_then_index.
   const std::size_t buffer = std::min<std::size_t>(buckets.largest, std::size_t{1} << 16);
   std::vector<std::vector<SortRecord>> buffers(threads, std::vector<SortRecord>(buffer));
-  std::vector<std::vector<std::uint32_t>> slot_counts(threads,
-                                                      std::vector<std::uint32_t>(kSlotCounts));
+  std::vector<std::unique_ptr<std::uint32_t[]>> slot_counts;
+  for (unsigned t = 0; t < threads; ++t) {
+    slot_counts.push_back(std::make_unique_for_overwrite<std::uint32_t[]>(slot_capacity(buffer)));
+  }
   std::vector<double> carry(count);  // carry[k]: extreme of the terms of tickets 0..k
   std::atomic<std::size_t> next_ticket{0};
   std::atomic<std::size_t> published{0};
@@ -550,7 +558,7 @@ bool step_adjust(std::span<const double> p, unsigned threads, const Term& term, 
         for (const char* line = from; line < to; line += 64) __builtin_prefetch(line);
       }
       if (size <= buffer) {
-        sort_bucket(rec, buffers[t].data(), size, slot_counts[t].data(), buckets.lowest[b],
+        sort_bucket(rec, buffers[t].data(), size, slot_counts[t].get(), buckets.lowest[b],
                     buckets.lowest[b + 1] - 1);
         rec = buffers[t].data();
       } else {

@@ -84,23 +84,6 @@ void fill_p_value(PermutationResult& r, bool exact, std::uint64_t n, Alternative
   r.n_permutations = n;
 }
 
-// Partial Fisher-Yates shuffle of `a` choosing its first `k` positions from stream i; the swaps
-// are logged in `swaps` so that undo() restores `a` in O(k) (the next permutation must start
-// from the same order, whichever thread runs it).
-inline void shuffle_prefix(std::vector<double>& a, std::size_t k, detail::WordStream& words,
-                           std::vector<std::uint32_t>& swaps) {
-  const auto n = static_cast<std::uint32_t>(a.size());
-  for (std::uint32_t i = 0; i < k; ++i) {
-    const std::uint32_t j = i + words.below(n - i);
-    swaps[i] = j;
-    std::swap(a[i], a[j]);
-  }
-}
-
-inline void undo(std::vector<double>& a, std::size_t k, const std::vector<std::uint32_t>& swaps) {
-  for (std::size_t i = k; i-- > 0;) std::swap(a[i], a[swaps[i]]);
-}
-
 struct Setup {
   std::vector<double> pooled;  // x then y
   std::size_t small = 0;       // size of the smaller group (x on ties)
@@ -175,21 +158,28 @@ Counter count_parallel(std::uint64_t n, unsigned threads, const Counter& proto, 
   return total;
 }
 
-// Monte Carlo reassignments of the independent test: permutation i shuffles the first k pooled
-// positions from stream (seed, i) and calls visit(shuffled, counter), then restores the order.
+// Monte Carlo reassignments of the independent test: permutation i chooses the first k pooled
+// positions by a partial Fisher-Yates shuffle from stream (seed, i) (position j takes
+// j + below(N - j)) of a fresh copy of the pooled values (cheaper than logging and undoing k
+// swaps), and calls visit(shuffled, sum, counter) with the sum of the k chosen values in order
+// (taken while shuffling: later swaps never touch a chosen position).
 template <class Visit>
 Counter count_shuffles(const Setup& s, std::size_t k, std::uint64_t seed,
                        const PermutationOptions& options, const Counter& proto,
                        const Visit& visit) {
+  const auto n = static_cast<std::uint32_t>(s.pooled.size());
   return count_parallel(options.n_resamples, options.threads, proto,
                         [&](std::size_t begin, std::size_t end, Counter& c) {
-                          std::vector<double> a(s.pooled);
-                          std::vector<std::uint32_t> swaps(k);
+                          std::vector<double> a(n);
                           for (std::size_t i = begin; i < end; ++i) {
                             detail::WordStream words(seed, i, k);
-                            shuffle_prefix(a, k, words, swaps);
-                            visit(a, c);
-                            undo(a, k, swaps);
+                            std::copy(s.pooled.begin(), s.pooled.end(), a.begin());
+                            double sum = 0.0;
+                            for (std::uint32_t j = 0; j < k; ++j) {
+                              std::swap(a[j], a[j + words.below(n - j)]);
+                              sum += a[j];
+                            }
+                            visit(a, sum, c);
                           }
                         });
 }
@@ -244,26 +234,9 @@ PermutationResult permutation_test(std::span<const double> x, std::span<const do
     r.count_less_equal = total.less_equal;
     fill_p_value(r, true, s.total, options.alternative);
   } else {
-    // count_shuffles' partial shuffle with the sum taken as each position is chosen (the same
-    // values in the same order: later swaps never touch a chosen position), each reassignment
-    // starting from a fresh copy of the pooled values instead of undoing the swaps (a copy of N
-    // doubles costs less than logging and reverting k swaps).
-    const auto pooled_size = static_cast<std::uint32_t>(n);
-    total = count_parallel(options.n_resamples, options.threads, proto,
-                           [&](std::size_t begin, std::size_t end, Counter& c) {
-                             std::vector<double> a(n);
-                             for (std::size_t i = begin; i < end; ++i) {
-                               detail::WordStream words(seed, i, k);
-                               std::copy(s.pooled.begin(), s.pooled.end(), a.begin());
-                               double sum = 0.0;
-                               for (std::uint32_t j = 0; j < k; ++j) {
-                                 const std::uint32_t pick = j + words.below(pooled_size - j);
-                                 std::swap(a[j], a[pick]);
-                                 sum += a[j];
-                               }
-                               c.add(sign * sum);
-                             }
-                           });
+    total = count_shuffles(
+        s, k, seed, options, proto,
+        [&](const std::vector<double>&, double sum, Counter& c) { c.add(sign * sum); });
     r.count_greater_equal = total.greater_equal;
     r.count_less_equal = total.less_equal;
     fill_p_value(r, false, options.n_resamples, options.alternative);
@@ -336,7 +309,7 @@ PermutationResult permutation_test(std::span<const double> x, std::span<const do
   } else {
     const Counter total = count_shuffles(
         s, k, seed, options, proto,
-        [&](const std::vector<double>& a, Counter& c) { add_checked(c, evaluate(a)); });
+        [&](const std::vector<double>& a, double, Counter& c) { add_checked(c, evaluate(a)); });
     r.count_greater_equal = total.greater_equal;
     r.count_less_equal = total.less_equal;
     fill_p_value(r, false, options.n_resamples, options.alternative);
