@@ -1,5 +1,5 @@
 // Benchmarks for rigor/stats/corrections.h. Workload (scripts/bench-compare.sh): Benjamini-Hochberg
-// and Holm on 1e6 uniform p-values, against statsmodels 0.13 multipletests (~160-180 ms on the
+// and Holm on 1e6 uniform p-values, against statsmodels 0.13 multipletests (~130-220 ms on the
 // development machine, most of it numpy's argsort); the target is >= 20x faster. The p-values are
 // drawn once per benchmark, outside the timing loop, from CounterRng(seed 2024, stream 0). The
 // default uses every core for families of 2^19 or more; the _1thread variant shows one core.

@@ -1,7 +1,7 @@
 // Benchmarks for rigor/stats/permutation.h. Workload (scripts/bench-compare.sh): a two-sample
 // permutation test of the mean difference, 50 vs 50, 100,000 Monte Carlo permutations, against
 // scipy.stats.permutation_test(vectorized=True). Measured on the development machine (AMD EPYC,
-// 2 shared cores, scipy 1.10.1): scipy ~390 ms of CPU; rigor ~35 ms on one thread (_1thread),
+// 2 shared cores, scipy 1.10.1): scipy ~320 ms; rigor ~21 ms on one thread (_1thread),
 // so >= 20x needs the second thread. 2 threads in the main benchmark (see bootstrap_bench.cpp).
 // Data: N(0, 1) and N(0.3, 1) from CounterRng(2024, 2), drawn once.
 #include <benchmark/benchmark.h>
