@@ -397,7 +397,7 @@ double resample_sum_fused(std::span<const double> x, detail::MixWordStream& word
 // the first: a fixed order, so results stay bitwise reproducible).
 double resample_sum(std::span<const double> x, detail::MixWordStream& words) {
 #ifdef RIGOR_STATS_MIX_AVX2
-  if (detail::MixWordStream::has_avx2()) return resample_sum_fused(x, words);
+  if (detail::has_avx2()) return resample_sum_fused(x, words);
 #endif
   const std::size_t n = x.size();
   const auto n32 = static_cast<std::uint32_t>(n);

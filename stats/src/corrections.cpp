@@ -388,16 +388,13 @@ constexpr std::size_t kSmallFamily = 512;
 // r-th smallest value's bits and its input index.
 class SortedFamily {
  public:
-  SortedFamily(std::unique_ptr<SortRecord[]> records, std::size_t size)
-      : records_(std::move(records)), size_(size) {}
-  std::size_t size() const { return size_; }
+  explicit SortedFamily(std::unique_ptr<SortRecord[]> records) : records_(std::move(records)) {}
   double value(std::size_t r) const { return std::bit_cast<double>(records_[r].bits); }
   std::uint32_t index(std::size_t r) const { return records_[r].index; }
   SortRecord* records() { return records_.get(); }
 
  private:
   std::unique_ptr<SortRecord[]> records_;
-  std::size_t size_;
 };
 
 // Sorts p (values in [0, 1]) ascending, stably, on `threads` threads (the result does not depend
@@ -413,7 +410,7 @@ std::optional<SortedFamily> sort_ascending(std::span<const double> p, unsigned t
     }
     std::stable_sort(sorted.get(), sorted.get() + n,
                      [](const SortRecord& a, const SortRecord& b) { return a.bits < b.bits; });
-    return SortedFamily(std::move(sorted), n);
+    return SortedFamily(std::move(sorted));
   }
   threads = std::max(1u, threads);
   std::optional<Buckets> buckets = split_into_buckets(p, threads);
@@ -441,7 +438,7 @@ std::optional<SortedFamily> sort_ascending(std::span<const double> p, unsigned t
       }
     }
   });
-  return SortedFamily(std::move(buckets->records), n);
+  return SortedFamily(std::move(buckets->records));
 }
 
 // The term of BH and BY: c / (r + 1) * v for rank r (0-based) and value v, c = q m (R's
@@ -540,7 +537,9 @@ bool step_adjust(std::span<const double> p, unsigned threads, const Term& term, 
   for (unsigned t = 0; t < threads; ++t) {
     slot_counts.push_back(std::make_unique_for_overwrite<std::uint32_t[]>(slot_capacity(buffer)));
   }
-  std::vector<double> carry(count);  // carry[k]: extreme of the terms of tickets 0..k
+  // The extreme of the terms of the tickets published so far, read and written only by the
+  // thread whose ticket is next (ordered by `published`).
+  double carry = identity;
   std::atomic<std::size_t> next_ticket{0};
   std::atomic<std::size_t> published{0};
   run_on_threads(threads, [&](unsigned t) {
@@ -574,8 +573,8 @@ bool step_adjust(std::span<const double> p, unsigned threads, const Term& term, 
         for (int spin = 0; spin < 64; ++spin) cpu_relax();
         if (published.load(std::memory_order_acquire) != k) std::this_thread::yield();
       }
-      const double before = k == 0 ? identity : carry[k - 1];
-      carry[k] = fold(before, extreme);
+      const double before = carry;
+      carry = fold(before, extreme);
       published.store(k + 1, std::memory_order_release);
       write(rec, size, before);
     }

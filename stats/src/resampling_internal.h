@@ -23,6 +23,21 @@
 
 namespace rigor::stats::detail {
 
+// Philox4x32-10's multipliers and key schedule (Salmon et al. 2011; random.cpp holds the reference
+// implementation).
+constexpr std::uint32_t kPhiloxM0 = 0xD2511F53u;
+constexpr std::uint32_t kPhiloxM1 = 0xCD9E8D57u;
+constexpr std::uint32_t kPhiloxW0 = 0x9E3779B9u;  // golden ratio
+constexpr std::uint32_t kPhiloxW1 = 0xBB67AE85u;  // sqrt(3) - 1
+
+#ifdef RIGOR_STATS_MIX_AVX2
+// Whether this CPU runs the AVX2 paths (asked once).
+inline bool has_avx2() {
+  static const bool yes = __builtin_cpu_supports("avx2") != 0;
+  return yes;
+}
+#endif
+
 // Philox4x32-10 (Salmon et al. 2011, SC'11) on K counters at once, in place: lane j is the block
 // (c0[j], c1[j], c2[j], c3[j]) under key (k0, k1). K is a compile-time constant so that the K
 // independent dependency chains stay in registers.
@@ -32,8 +47,8 @@ template <int K>
                                                  std::uint32_t k0, std::uint32_t k1) {
   for (int round = 0; round < 10; ++round) {
     for (int j = 0; j < K; ++j) {
-      const std::uint64_t p0 = static_cast<std::uint64_t>(0xD2511F53u) * c0[j];
-      const std::uint64_t p1 = static_cast<std::uint64_t>(0xCD9E8D57u) * c2[j];
+      const std::uint64_t p0 = static_cast<std::uint64_t>(kPhiloxM0) * c0[j];
+      const std::uint64_t p1 = static_cast<std::uint64_t>(kPhiloxM1) * c2[j];
       const auto next0 = static_cast<std::uint32_t>(p1 >> 32) ^ c1[j] ^ k0;
       const auto next2 = static_cast<std::uint32_t>(p0 >> 32) ^ c3[j] ^ k1;
       c1[j] = static_cast<std::uint32_t>(p1);
@@ -41,8 +56,8 @@ template <int K>
       c0[j] = next0;
       c2[j] = next2;
     }
-    k0 += 0x9E3779B9u;  // golden ratio
-    k1 += 0xBB67AE85u;  // sqrt(3) - 1
+    k0 += kPhiloxW0;
+    k1 += kPhiloxW1;
   }
 }
 
@@ -93,8 +108,7 @@ class WordStream {
     const std::size_t drawn = 4 * static_cast<std::size_t>(block_);
     if (drawn + 4 * kMaxBlocks <= expected_) {
 #ifdef RIGOR_STATS_MIX_AVX2
-      static const bool avx2 = __builtin_cpu_supports("avx2") != 0;
-      if (avx2) {
+      if (has_avx2()) {
         philox_four_blocks_avx2();
         return;
       }
@@ -110,6 +124,7 @@ class WordStream {
   // in a lane's low half; vpmuludq multiplies exactly those): the same words, in a quarter of the
   // multiplies and xors (the permutation test spends most of its time drawing words).
   [[gnu::target("avx2")]] void philox_four_blocks_avx2() {
+    static_assert(kMaxBlocks == 4);
     const __m256i low = _mm256_set1_epi64x(0xFFFFFFFFll);
     const __m256i blocks = _mm256_add_epi64(_mm256_set1_epi64x(static_cast<long long>(block_)),
                                             _mm256_set_epi64x(3, 2, 1, 0));
@@ -117,13 +132,13 @@ class WordStream {
     __m256i c1 = _mm256_srli_epi64(blocks, 32);
     __m256i c2 = _mm256_set1_epi64x(static_cast<long long>(stream0_));
     __m256i c3 = _mm256_set1_epi64x(static_cast<long long>(stream1_));
-    const __m256i m0 = _mm256_set1_epi64x(0xD2511F53ll);
-    const __m256i m1 = _mm256_set1_epi64x(0xCD9E8D57ll);
+    const __m256i m0 = _mm256_set1_epi64x(kPhiloxM0);
+    const __m256i m1 = _mm256_set1_epi64x(kPhiloxM1);
     // Every 32-bit half holds the key, so the schedule wraps mod 2^32 in the low halves.
     __m256i k0 = _mm256_set1_epi32(static_cast<int>(key0_));
     __m256i k1 = _mm256_set1_epi32(static_cast<int>(key1_));
-    const __m256i step0 = _mm256_set1_epi32(static_cast<int>(0x9E3779B9u));
-    const __m256i step1 = _mm256_set1_epi32(static_cast<int>(0xBB67AE85u));
+    const __m256i step0 = _mm256_set1_epi32(static_cast<int>(kPhiloxW0));
+    const __m256i step1 = _mm256_set1_epi32(static_cast<int>(kPhiloxW1));
     for (int round = 0; round < 10; ++round) {
       // Only the low halves matter: high halves of c1, c3 (and so of c0, c2) carry garbage that
       // vpmuludq ignores and the final pack drops.
@@ -292,11 +307,6 @@ class MixWordStream {
   }
 
 #ifdef RIGOR_STATS_MIX_AVX2
-  static bool has_avx2() {
-    static const bool yes = __builtin_cpu_supports("avx2") != 0;
-    return yes;
-  }
-
   // Gathers and sums the next `count` draws without storing them: draw i (0-based, from here)
   // adds data[below(n)] to sums[i % 4], in draw order. Precondition: has_avx2(), no buffered word,
   // count a multiple of 8. Stops before the first group of 4 values (8 draws) holding a word that
