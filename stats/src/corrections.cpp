@@ -114,8 +114,9 @@ struct SortRecord {
 // first; -0.0 is mapped to +0.0 by adding 0.0).
 std::uint64_t order_bits(double v) { return std::bit_cast<std::uint64_t>(v + 0.0); }
 
-// Runs body(t) for t = 0..threads-1, t = 0 on the calling thread; exceptions are rethrown after
-// all have finished.
+// Runs body(t) for t = 0..threads-1, each once, on up to `threads` threads (detail::run_tasks:
+// body(t) may run after body(t') on the same thread, so no body waits for work that a body not yet
+// started would do); exceptions are rethrown after all have finished.
 template <class Body>
 void run_on_threads(unsigned threads, const Body& body) {
   detail::parallel_for(threads, threads, 1, [&](std::size_t begin, std::size_t end) {

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "rigor/stats/random.h"
+#include "worker_pool.h"
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #include <immintrin.h>
@@ -492,9 +493,10 @@ inline std::size_t worker_count(std::size_t count, unsigned threads, std::size_t
       std::max<std::size_t>(1, count / std::max<std::size_t>(1, min_chunk)));
 }
 
-// Calls body(begin, end) on contiguous chunks covering [0, count), one chunk per thread (at most
-// `threads`, none smaller than `min_chunk`). Rethrows the first exception (by chunk order) on
-// the calling thread after all chunks finished.
+// Calls body(begin, end) on contiguous chunks covering [0, count), as many chunks as threads (at
+// most `threads`, none smaller than `min_chunk`), run by run_tasks (worker_pool.h: on the calling
+// thread and pooled threads; a chunk must not wait for another). Rethrows the first exception (by
+// chunk order) on the calling thread after all chunks finished.
 template <class Body>
 void parallel_for(std::size_t count, unsigned threads, std::size_t min_chunk, const Body& body) {
   if (count == 0) return;
@@ -504,31 +506,20 @@ void parallel_for(std::size_t count, unsigned threads, std::size_t min_chunk, co
     return;
   }
   std::vector<std::exception_ptr> errors(workers);
-  std::vector<std::thread> pool;
-  pool.reserve(workers - 1);
-  auto run_chunk = [&](std::size_t k) {
+  run_tasks(workers, [&](std::size_t k) {
     try {
       body(count * k / workers, count * (k + 1) / workers);
     } catch (...) {
       errors[k] = std::current_exception();
     }
-  };
-  for (std::size_t k = 1; k < workers; ++k) {
-    try {
-      pool.emplace_back(run_chunk, k);
-    } catch (...) {
-      run_chunk(k);  // could not start a thread: do the chunk here (same result)
-    }
-  }
-  run_chunk(0);
-  for (std::thread& t : pool) t.join();
+  });
   for (const std::exception_ptr& e : errors) {
     if (e) std::rethrow_exception(e);
   }
 }
 
 // parallel_for with dynamic scheduling, for loops whose items do not depend on which thread runs
-// them (the bootstrap: resample b reads stream b and writes replicates[b] only). Threads start as
+// them (the bootstrap: resample b reads stream b and writes replicates[b] only). Threads join as
 // in parallel_for (at most `threads`, none with fewer than `min_chunk` items), then take chunks of
 // `chunk` items in turn from a shared counter, so a thread slowed down by other work on a shared
 // machine takes fewer chunks instead of holding up the call. (With one fixed chunk per thread,
@@ -566,17 +557,7 @@ void parallel_for_dynamic(std::size_t count, unsigned threads, std::size_t min_c
       }
     }
   };
-  std::vector<std::thread> pool;
-  pool.reserve(workers - 1);
-  for (std::size_t k = 1; k < workers; ++k) {
-    try {
-      pool.emplace_back(work);
-    } catch (...) {
-      break;  // could not start a thread: the others take its chunks (same result)
-    }
-  }
-  work();
-  for (std::thread& t : pool) t.join();
+  run_tasks(workers, [&](std::size_t) { work(); });
   if (error) std::rethrow_exception(error);
 }
 
