@@ -125,7 +125,8 @@ void run_on_threads(unsigned threads, const Body& body) {
 }
 
 // The threads used for a family of n values. Automatic (requested = 0): one per 2^18 values, at
-// most the hardware's and 8 (a thread start costs ~50 us, a small family is not worth it).
+// most the hardware's and 8 (handing a pass to the pool's threads costs a wake-up, which a small
+// family is not worth).
 unsigned sort_threads(std::size_t n, unsigned requested) {
   if (requested != 0) {
     // Asked for: honoured down to 4096 values per thread.
@@ -375,13 +376,6 @@ std::optional<Buckets> split_into_buckets(std::span<const double> p, unsigned th
   return out;
 }
 
-// A spin-wait hint to the processor (lets an SMT sibling run).
-inline void cpu_relax() {
-#if defined(__x86_64__) || defined(__i386__)
-  __builtin_ia32_pause();
-#endif
-}
-
 // Families below this size are sorted by std::stable_sort on one thread.
 constexpr std::size_t kSmallFamily = 512;
 
@@ -570,10 +564,7 @@ bool step_adjust(std::span<const double> p, unsigned threads, const Term& term, 
       }
       const double extreme = running_terms(rec, first, size);
       // The tickets before k were taken before it, by threads that do not wait for k.
-      while (published.load(std::memory_order_acquire) != k) {
-        for (int spin = 0; spin < 64; ++spin) cpu_relax();
-        if (published.load(std::memory_order_acquire) != k) std::this_thread::yield();
-      }
+      detail::spin_until([&] { return published.load(std::memory_order_acquire) == k; });
       const double before = carry;
       carry = fold(before, extreme);
       published.store(k + 1, std::memory_order_release);

@@ -1,5 +1,6 @@
 #include "worker_pool.h"
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -22,12 +23,6 @@ constexpr std::size_t kMaxWorkers = 255;
 // How long a pool thread spins for the next round before it sleeps: back-to-back rounds (the
 // passes of one correction) then start without a wake-up through the kernel.
 constexpr std::chrono::microseconds kSpin{50};
-
-inline void cpu_relax() {
-#if defined(__x86_64__) || defined(__i386__)
-  __builtin_ia32_pause();
-#endif
-}
 
 // One call of run_tasks: its tasks are taken from `next` by every thread that joins it.
 struct Round {
@@ -82,10 +77,7 @@ class Pool {
     // Every task has been taken (the caller's work_on found none left), by the caller or by a
     // thread that joined the round: once those left it, every task has finished. They leave
     // within a task's time; spinning avoids a wake-up through the kernel.
-    while (joined_.load(std::memory_order_acquire) != 0) {
-      for (int spin = 0; spin < 64; ++spin) cpu_relax();
-      if (joined_.load(std::memory_order_acquire) != 0) std::this_thread::yield();
-    }
+    spin_until([&] { return joined_.load(std::memory_order_acquire) == 0; });
     busy_.store(false, std::memory_order_release);
     return true;
   }
@@ -106,9 +98,9 @@ class Pool {
 
   void worker(std::uint64_t seen) {
     for (;;) {
-      const auto spin_until = std::chrono::steady_clock::now() + kSpin;
+      const auto deadline = std::chrono::steady_clock::now() + kSpin;
       while (generation_.load(std::memory_order_acquire) == seen &&
-             std::chrono::steady_clock::now() < spin_until) {
+             std::chrono::steady_clock::now() < deadline) {
         for (int spin = 0; spin < 64; ++spin) cpu_relax();
       }
       std::unique_lock<std::mutex> lock(mutex_);
