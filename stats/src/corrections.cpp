@@ -91,15 +91,80 @@ void advise_huge_pages([[maybe_unused]] void* begin, [[maybe_unused]] std::size_
 #endif
 }
 
-// Uninitialised storage from the ordinary allocator (which keeps freed blocks for the next call
-// like any allocation: an earlier version mapped fresh pages per call, and the kernel then cleared
-// 12 MB for every 1e6 p-values), with huge pages requested for large blocks.
-template <class T>
-std::unique_ptr<T[]> large_array(std::size_t size) {
-  auto array = std::make_unique_for_overwrite<T[]>(size);
-  if (size * sizeof(T) >= 2 * kHugePage) advise_huge_pages(array.get(), size * sizeof(T));
-  return array;
+// Uninitialised storage for `size` values of a trivially copyable T, with huge pages requested
+// for large blocks. When released, the block is kept for the calling thread's next ScratchArray
+// (two blocks per thread, the largest released, each up to kKeptScratch bytes): freshly allocated,
+// every page of it is a fault and a cleared page on first touch (~1.5 ms per 8 MB), and whether
+// malloc hands back the same pages on the next call depends on its trimming heuristics (for 1e6
+// p-values it did with 12-byte sort records and did not with 8-byte ones). Repeated calls on large
+// families thus reuse one block; one call costs the same as with a plain allocation.
+constexpr std::size_t kKeptScratch = std::size_t{16} << 20;
+
+struct KeptBlock {
+  std::unique_ptr<std::byte[]> data;
+  std::size_t bytes = 0;
+};
+
+// The blocks kept by this thread: two, as a large family's sort holds two arrays at once.
+std::array<KeptBlock, 2>& kept_blocks() {
+  thread_local std::array<KeptBlock, 2> blocks;
+  return blocks;
 }
+
+template <class T>
+class ScratchArray {
+  static_assert(std::is_trivially_copyable_v<T> && alignof(T) <= alignof(std::max_align_t));
+
+ public:
+  ScratchArray() = default;
+  explicit ScratchArray(std::size_t size) : bytes_(size * sizeof(T)) {
+    // The smallest kept block that is large enough.
+    KeptBlock* fit = nullptr;
+    for (KeptBlock& kept : kept_blocks()) {
+      if (kept.data != nullptr && kept.bytes >= bytes_ &&
+          (fit == nullptr || kept.bytes < fit->bytes))
+        fit = &kept;
+    }
+    if (fit != nullptr) {
+      block_ = std::move(fit->data);
+      bytes_ = fit->bytes;
+      fit->bytes = 0;
+    } else {
+      block_ = std::make_unique_for_overwrite<std::byte[]>(bytes_);
+      if (bytes_ >= 2 * kHugePage) advise_huge_pages(block_.get(), bytes_);
+    }
+  }
+  ScratchArray(ScratchArray&&) noexcept = default;
+  ScratchArray& operator=(ScratchArray&& other) noexcept {
+    release();
+    block_ = std::move(other.block_);
+    bytes_ = other.bytes_;
+    return *this;
+  }
+  ScratchArray(const ScratchArray&) = delete;
+  ScratchArray& operator=(const ScratchArray&) = delete;
+  ~ScratchArray() { release(); }
+
+  T* get() const { return reinterpret_cast<T*>(block_.get()); }
+  T& operator[](std::size_t i) const { return get()[i]; }
+
+ private:
+  // Keeps the block for the next ScratchArray in place of the smaller kept one when it is larger
+  // and within kKeptScratch, else frees it.
+  void release() {
+    if (block_ == nullptr) return;
+    std::array<KeptBlock, 2>& kept = kept_blocks();
+    KeptBlock& smallest = kept[0].bytes <= kept[1].bytes ? kept[0] : kept[1];
+    if (bytes_ <= kKeptScratch && bytes_ > smallest.bytes) {
+      smallest.data = std::move(block_);
+      smallest.bytes = bytes_;
+    }
+    block_.reset();
+  }
+
+  std::unique_ptr<std::byte[]> block_;
+  std::size_t bytes_ = 0;
+};
 
 // One p-value in the sort: its IEEE-754 bits and its input index, 12 bytes (packed: the sort is
 // bound by memory traffic, and 16-byte records measured ~25% slower).
@@ -250,33 +315,49 @@ void exclusive_prefix_sum(std::uint32_t* counts, std::size_t size) {
 // Values clustered in a small part of it would share few slots and make the insertion pass
 // quadratic: past a budget of moves the sort starts again on the values' own range, and past the
 // budget on that one the bucket is finished by a comparison sort on (bits, index), the same order.
-void sort_bucket(const SortRecord* src, SortRecord* dst, std::size_t size, std::uint32_t* counts,
+//
+// The source is either records (their indices are kept) or bare bits, whose records get the
+// position in the source as index.
+inline std::uint64_t bits_at(const SortRecord* src, std::size_t i) { return src[i].bits; }
+inline SortRecord record_at(const SortRecord* src, std::size_t i) { return src[i]; }
+inline std::uint64_t bits_at(const std::uint64_t* src, std::size_t i) { return src[i]; }
+inline SortRecord record_at(const std::uint64_t* src, std::size_t i) {
+  return SortRecord{src[i], static_cast<std::uint32_t>(i)};
+}
+
+template <class Source>
+void sort_bucket(const Source* src, SortRecord* dst, std::size_t size, std::uint32_t* counts,
                  std::uint64_t lo, std::uint64_t hi) {
+  auto copy_all = [&] {
+    for (std::size_t i = 0; i < size; ++i) dst[i] = record_at(src, i);
+  };
   if (size <= 32) {
-    std::copy(src, src + size, dst);
+    copy_all();
     if (size > 1) insertion_sort_by_bits(dst, dst + size);
     return;
   }
   for (bool own_range = false;; own_range = true) {
     if (own_range) {
-      lo = src[0].bits;
-      hi = src[0].bits;
+      lo = bits_at(src, 0);
+      hi = lo;
       for (std::size_t i = 1; i < size; ++i) {
-        lo = std::min(lo, src[i].bits);
-        hi = std::max(hi, src[i].bits);
+        lo = std::min(lo, bits_at(src, i));
+        hi = std::max(hi, bits_at(src, i));
       }
     }
     if (lo == hi) {  // all tied: input order is the order
-      std::copy(src, src + size, dst);
+      copy_all();
       return;
     }
     const int digits = std::min(16, static_cast<int>(std::bit_width(size)) + 1);
     const int shift = std::max(0, static_cast<int>(std::bit_width(hi - lo)) - digits);
     const std::size_t slots = ((hi - lo) >> shift) + 1;
     std::fill(counts, counts + slots, 0);
-    for (std::size_t i = 0; i < size; ++i) ++counts[(src[i].bits - lo) >> shift];
+    for (std::size_t i = 0; i < size; ++i) ++counts[(bits_at(src, i) - lo) >> shift];
     exclusive_prefix_sum(counts, slots);
-    for (std::size_t i = 0; i < size; ++i) dst[counts[(src[i].bits - lo) >> shift]++] = src[i];
+    for (std::size_t i = 0; i < size; ++i) {
+      dst[counts[(bits_at(src, i) - lo) >> shift]++] = record_at(src, i);
+    }
     if (shift == 0) return;  // the slot is the value: equal slots are ties, in input order
     // Values sharing a slot may be out of order: one insertion pass, which moves few records (the
     // slots are about as fine as the values are dense). Strict comparison keeps ties in order.
@@ -319,37 +400,66 @@ std::size_t slot_capacity(std::size_t largest) {
 // counts the buckets of its slice of the input and checks the values; (3) each thread scatters
 // its slice, stably, into the buckets (thread t's records of a bucket follow those of threads
 // < t). The second level (sort_bucket) sorts each ~12 KB bucket in cache.
+//
+// Record is SortRecord (bits and input index) or std::uint64_t (bits only: step_adjust finds
+// each value's place again from its bucket and its slice of the input).
+template <class Record>
 struct Buckets {
-  std::unique_ptr<SortRecord[]> records;
+  explicit Buckets(const BucketKey& bucket_key) : key(bucket_key) {}
+  BucketKey key;
+  ScratchArray<Record> records;
+  ScratchArray<std::uint16_t> keys;   // keys[i]: the bucket of input value i
   std::vector<std::uint32_t> start;   // buckets + 1 entries
   std::vector<std::uint64_t> lowest;  // BucketKey::lowest
   std::size_t largest = 0;            // records in the largest bucket
+  // slice_end[t][b]: one past the last record of bucket b from slice t (thread t's part of the
+  // input, slice_of(n, t, slices)); slice t's records of bucket b start at
+  // slice_end[t - 1][b] (start[b] for t = 0).
+  std::vector<std::vector<std::uint32_t>> slice_end;
   std::size_t count() const { return start.size() - 1; }
+  unsigned slices() const { return static_cast<unsigned>(slice_end.size()); }
 };
 
+// The slice of n values that thread t of `slices` handles in split_into_buckets: about n / slices
+// values, starting at a multiple of 64 (so that slices own whole words of a bit vector).
+std::pair<std::size_t, std::size_t> slice_of(std::size_t n, unsigned t, unsigned slices) {
+  auto boundary = [&](unsigned k) { return k == slices ? n : (n * k / slices) & ~std::size_t{63}; };
+  return {boundary(t), boundary(t + 1)};
+}
+
+// The most buckets split_into_buckets asks BucketKey for. BucketKey rounds each exponent's share
+// up to a power of two (less than twice the share plus one) and adds one: fewer than 2 (target +
+// 1024) + 1 buckets, so a bucket number fits the 16 bits of Buckets::keys.
+constexpr std::size_t kMostTargetBuckets = 16384;
+static_assert(2 * (kMostTargetBuckets + 1024) + 1 <= std::size_t{1} << 16);
+
 // Returns std::nullopt when a value is outside [0, 1] or NaN (the caller reports it).
-std::optional<Buckets> split_into_buckets(std::span<const double> p, unsigned threads) {
+template <class Record>
+std::optional<Buckets<Record>> split_into_buckets(std::span<const double> p, unsigned threads) {
   const std::size_t n = p.size();
-  const BucketKey key(p, std::clamp<std::size_t>(n / 1024, 64, 16384));
+  Buckets<Record> out(BucketKey(p, std::clamp<std::size_t>(n / 1024, 64, kMostTargetBuckets)));
+  const BucketKey& key = out.key;
   const std::size_t buckets = key.buckets();
   // counts[t][b]: records of bucket b in thread t's slice; then where thread t writes them.
   std::vector<std::vector<std::uint32_t>> counts(threads, std::vector<std::uint32_t>(buckets, 0));
   std::vector<char> invalid(threads, 0);
-  auto slice = [&](unsigned t) { return std::pair{n * t / threads, n * (t + 1) / threads}; };
+  out.keys = ScratchArray<std::uint16_t>(n);
   run_on_threads(threads, [&](unsigned t) {
-    const auto [begin, end] = slice(t);
+    const auto [begin, end] = slice_of(n, t, threads);
     std::uint32_t* count = counts[t].data();
+    std::uint16_t* keys = out.keys.get();
     for (std::size_t i = begin; i < end; ++i) {
       const std::uint64_t bits = order_bits(p[i]);
       if (bits > kOneBits) [[unlikely]] {
         invalid[t] = 1;
         return;
       }
-      ++count[key(bits)];
+      const std::uint32_t b = key(bits);
+      keys[i] = static_cast<std::uint16_t>(b);
+      ++count[b];
     }
   });
   if (std::find(invalid.begin(), invalid.end(), 1) != invalid.end()) return std::nullopt;
-  Buckets out;
   out.start.assign(buckets + 1, 0);
   std::uint32_t sum = 0;
   for (std::size_t b = 0; b < buckets; ++b) {
@@ -363,16 +473,23 @@ std::optional<Buckets> split_into_buckets(std::span<const double> p, unsigned th
   }
   out.start[buckets] = sum;
   out.lowest = key.lowest();
-  out.records = large_array<SortRecord>(n);
+  out.records = ScratchArray<Record>(n);
   run_on_threads(threads, [&](unsigned t) {
-    const auto [begin, end] = slice(t);
+    const auto [begin, end] = slice_of(n, t, threads);
     std::uint32_t* next = counts[t].data();
-    SortRecord* rec = out.records.get();
+    Record* rec = out.records.get();
+    const std::uint16_t* keys = out.keys.get();
     for (std::size_t i = begin; i < end; ++i) {
       const std::uint64_t bits = order_bits(p[i]);
-      rec[next[key(bits)]++] = SortRecord{bits, static_cast<std::uint32_t>(i)};
+      if constexpr (std::is_same_v<Record, SortRecord>) {
+        rec[next[keys[i]]++] = SortRecord{bits, static_cast<std::uint32_t>(i)};
+      } else {
+        rec[next[keys[i]]++] = bits;
+      }
     }
   });
+  // After the scatter, counts[t][b] is one past slice t's last record of bucket b.
+  out.slice_end = std::move(counts);
   return out;
 }
 
@@ -383,13 +500,13 @@ constexpr std::size_t kSmallFamily = 512;
 // r-th smallest value's bits and its input index.
 class SortedFamily {
  public:
-  explicit SortedFamily(std::unique_ptr<SortRecord[]> records) : records_(std::move(records)) {}
+  explicit SortedFamily(ScratchArray<SortRecord> records) : records_(std::move(records)) {}
   double value(std::size_t r) const { return std::bit_cast<double>(records_[r].bits); }
   std::uint32_t index(std::size_t r) const { return records_[r].index; }
   SortRecord* records() { return records_.get(); }
 
  private:
-  std::unique_ptr<SortRecord[]> records_;
+  ScratchArray<SortRecord> records_;
 };
 
 // Sorts p (values in [0, 1]) ascending, stably, on `threads` threads (the result does not depend
@@ -398,7 +515,7 @@ class SortedFamily {
 std::optional<SortedFamily> sort_ascending(std::span<const double> p, unsigned threads) {
   const std::size_t n = p.size();
   if (n < kSmallFamily) {
-    auto sorted = std::make_unique_for_overwrite<SortRecord[]>(n);
+    ScratchArray<SortRecord> sorted(n);
     for (std::size_t i = 0; i < n; ++i) {
       sorted[i] = SortRecord{order_bits(p[i]), static_cast<std::uint32_t>(i)};
       if (sorted[i].bits > kOneBits) return std::nullopt;
@@ -408,7 +525,7 @@ std::optional<SortedFamily> sort_ascending(std::span<const double> p, unsigned t
     return SortedFamily(std::move(sorted));
   }
   threads = std::max(1u, threads);
-  std::optional<Buckets> buckets = split_into_buckets(p, threads);
+  std::optional<Buckets<SortRecord>> buckets = split_into_buckets<SortRecord>(p, threads);
   if (!buckets) return std::nullopt;
   const std::vector<std::uint32_t>& start = buckets->start;
   const std::size_t count = buckets->count();
@@ -443,10 +560,48 @@ struct ScaledByRank {
   double operator()(std::size_t r, double v) const { return c / static_cast<double>(r + 1) * v; }
 };
 
+// The words of a vector<bool> to write whole, element i = bit i % 64 of word i / 64, where the
+// standard library is libstdc++ on LP64 (its layout); nullptr elsewhere (written per element).
+std::uint64_t* reject_words([[maybe_unused]] std::vector<bool>& bits) {
+#if defined(__GLIBCXX__)
+  if constexpr (sizeof(std::_Bit_type) == sizeof(std::uint64_t)) {
+    return reinterpret_cast<std::uint64_t*>(bits.begin()._M_p);
+  }
+#endif
+  return nullptr;
+}
+
+// Sets words[w] for the words of [begin, end) (begin a multiple of 64; end a multiple of 64 or the
+// family's size) to the bits adjusted(i) <= alpha, bit i % 64 of word i / 64. Whole words: the
+// vector<bool> proxy's read-modify-write of the same word for every element is a store-to-load
+// chain (~1.7 ms for 1e6 values against ~0.2 ms).
+template <class Adjusted>
+void write_reject_words(std::uint64_t* words, std::size_t begin, std::size_t end, double alpha,
+                        const Adjusted& adjusted) {
+  for (std::size_t w = begin / 64; w * 64 < end; ++w) {
+    const std::size_t last = std::min(end, w * 64 + 64);
+    std::uint64_t bits = 0;
+    for (std::size_t i = w * 64; i < last; ++i) {
+      bits |= static_cast<std::uint64_t>(adjusted(i) <= alpha) << (i - w * 64);
+    }
+    words[w] = bits;
+  }
+}
+
+// Where step_adjust may also write reject[i] = adj[i] <= alpha: `words` holds bit i % 64 of word
+// i / 64 (libstdc++'s vector<bool> layout, see reject_words); `written` tells whether it did.
+struct RejectBits {
+  std::uint64_t* words = nullptr;
+  double alpha = 0.0;
+  bool written = false;
+};
+
 // A step-up or step-down adjustment: adj[index of rank r] = min(1, extreme of term(s, value of
 // rank s) over s <= r (step-down, kAscending: Holm, Holm-Sidak; a running maximum) or s >= r
 // (step-up: Hochberg, BH, BY; a running minimum)), ranks 0-based. Returns false, writing nothing
-// useful, when a value is outside [0, 1] or NaN (the caller reports it).
+// useful, when a value is outside [0, 1] or NaN (the caller reports it). For large families it
+// also fills `reject` when that has words (the pass that writes adj in input order has each
+// value at hand).
 //
 // Large families are not sorted as a whole: after split_into_buckets, the threads take buckets in
 // scan order (ascending ranks for step-down, descending for step-up) from a shared counter, and
@@ -458,7 +613,8 @@ struct ScaledByRank {
 // max are exact and the carries are combined in bucket order, so the result is bit for bit the
 // same for any thread count (and equal to a plain sort-then-scan: corrections_test).
 template <bool kAscending, class Term>
-bool step_adjust(std::span<const double> p, unsigned threads, const Term& term, double* adj) {
+bool step_adjust(std::span<const double> p, unsigned threads, const Term& term, double* adj,
+                 RejectBits& reject) {
   const std::size_t n = p.size();
   constexpr double identity = kAscending ? 0.0 : kInf;
   auto fold = [](double a, double b) { return kAscending ? std::max(a, b) : std::min(a, b); };
@@ -515,23 +671,37 @@ bool step_adjust(std::span<const double> p, unsigned threads, const Term& term, 
     return true;
   }
   threads = std::max(1u, threads);
-  std::optional<Buckets> split = split_into_buckets(p, threads);
+  std::optional<Buckets<std::uint64_t>> split = split_into_buckets<std::uint64_t>(p, threads);
   if (!split) return false;
-  const Buckets& buckets = *split;
+  Buckets<std::uint64_t>& buckets = *split;
   const std::size_t count = buckets.count();
   // A thread waiting for the carry of a bucket whose thread has no core waits a whole time slice:
   // more threads than cores would make the chain crawl (threads = 8 on 2 cores took 13.5 ms for
   // 1e6 values against 6.5 ms with 2), so the buckets get at most one thread per core.
   threads = std::min(threads, std::max(1u, std::thread::hardware_concurrency()));
   // Everything the threads need is allocated here: the loop below must not throw, or a thread
-  // waiting for a bucket that never publishes would wait forever. A bucket larger than a buffer
-  // (heavily tied or clustered families) is sorted in place by sort_by_bits_then_index.
+  // waiting for a bucket that never publishes would wait forever. Buckets larger than a buffer
+  // (heavily tied or clustered families) get a place of their own in `large`, sorted there by
+  // sort_by_bits_then_index.
   const std::size_t buffer = std::min<std::size_t>(buckets.largest, std::size_t{1} << 16);
   std::vector<std::vector<SortRecord>> buffers(threads, std::vector<SortRecord>(buffer));
   std::vector<std::unique_ptr<std::uint32_t[]>> slot_counts;
   for (unsigned t = 0; t < threads; ++t) {
     slot_counts.push_back(std::make_unique_for_overwrite<std::uint32_t[]>(slot_capacity(buffer)));
   }
+  std::vector<std::size_t> large_at;  // per bucket, its place in `large` (large buckets only)
+  std::size_t large_size = 0;
+  if (buckets.largest > buffer) {
+    large_at.assign(count, 0);
+    for (std::size_t b = 0; b < count; ++b) {
+      const std::size_t size = buckets.start[b + 1] - buckets.start[b];
+      if (size > buffer) {
+        large_at[b] = large_size;
+        large_size += size;
+      }
+    }
+  }
+  const auto large = std::make_unique_for_overwrite<SortRecord[]>(large_size);
   // The extreme of the terms of the tickets published so far, read and written only by the
   // thread whose ticket is next (ordered by `published`).
   double carry = identity;
@@ -544,7 +714,7 @@ bool step_adjust(std::span<const double> p, unsigned threads, const Term& term, 
       const std::size_t b = kAscending ? k : count - 1 - k;
       const std::size_t first = buckets.start[b];
       const std::size_t size = buckets.start[b + 1] - first;
-      SortRecord* rec = buckets.records.get() + first;
+      std::uint64_t* values = buckets.records.get() + first;
       if (k + threads < count) {
         // The bucket this thread probably takes next, on its way to the cache while this one is
         // sorted (the first pass over a bucket otherwise waits on memory: -10% sort time).
@@ -555,11 +725,15 @@ bool step_adjust(std::span<const double> p, unsigned threads, const Term& term, 
             reinterpret_cast<const char*>(buckets.records.get() + buckets.start[next + 1]);
         for (const char* line = from; line < to; line += 64) __builtin_prefetch(line);
       }
+      // rec[r]: the bucket's r-th smallest value and its position in the bucket.
+      SortRecord* rec = nullptr;
       if (size <= buffer) {
-        sort_bucket(rec, buffers[t].data(), size, slot_counts[t].get(), buckets.lowest[b],
-                    buckets.lowest[b + 1] - 1);
         rec = buffers[t].data();
+        sort_bucket(values, rec, size, slot_counts[t].get(), buckets.lowest[b],
+                    buckets.lowest[b + 1] - 1);
       } else {
+        rec = large.get() + large_at[b];
+        for (std::size_t i = 0; i < size; ++i) rec[i] = record_at(values, i);
         sort_by_bits_then_index(rec, rec + size);
       }
       const double extreme = running_terms(rec, first, size);
@@ -568,9 +742,39 @@ bool step_adjust(std::span<const double> p, unsigned threads, const Term& term, 
       const double before = carry;
       carry = fold(before, extreme);
       published.store(k + 1, std::memory_order_release);
-      write(rec, size, before);
+      // Each value's adjusted value goes back to the value's own place in the bucket (in cache).
+      for (std::size_t r = 0; r < size; ++r) {
+        values[rec[r].index] = std::bit_cast<std::uint64_t>(
+            std::min(1.0, fold(before, std::bit_cast<double>(rec[r].bits))));
+      }
     }
   });
+  // adj in input order: slice t's values of bucket b went, in input order, to consecutive places
+  // from slice_end[t - 1][b] (start[b] for t = 0), so walking the slice again with each value's
+  // bucket (keys) finds each one's adjusted value. This reads about a thousand runs in step and
+  // writes adj in order, where storing to adj[index] per record was a cache miss for each
+  // (~20% of the time for 1e6 values).
+  run_on_threads(buckets.slices(), [&](unsigned t) {
+    const auto [begin, end] = slice_of(n, t, buckets.slices());
+    const std::vector<std::uint32_t>& from = t == 0 ? buckets.start : buckets.slice_end[t - 1];
+    std::vector<std::uint32_t> next(from.begin(),
+                                    from.begin() + static_cast<std::ptrdiff_t>(count));
+    const std::uint64_t* adjusted = buckets.records.get();
+    double* out = adj;
+    auto adjusted_value = [&](std::size_t i) {
+      const std::uint32_t at = next[buckets.keys[i]]++;
+      const double value = std::bit_cast<double>(adjusted[at]);
+      out[i] = value;
+      return value;
+    };
+    if (reject.words == nullptr) {
+      for (std::size_t i = begin; i < end; ++i) adjusted_value(i);
+      return;
+    }
+    // Slices start at multiples of 64: each writes whole words.
+    write_reject_words(reject.words, begin, end, reject.alpha, adjusted_value);
+  });
+  reject.written = reject.words != nullptr;
   return true;
 }
 
@@ -813,6 +1017,8 @@ AdjustResult adjust_p_values(std::span<const double> p, Correction method, doubl
     advise_huge_pages(result.adjusted.data(), n * sizeof(double));
   result.adjusted.resize(n);
   std::vector<double>& adj = result.adjusted;
+  result.reject.resize(n);
+  RejectBits reject{reject_words(result.reject), alpha};
 
   switch (method) {
     case Correction::kNone:
@@ -835,8 +1041,8 @@ AdjustResult adjust_p_values(std::span<const double> p, Correction method, doubl
       // The r-th smallest (0-based r; R's 1-based i = r + 1) has value v.
       auto step = [&](auto term, bool ascending) {
         // On failure: throws, naming the bad value.
-        const bool ok = ascending ? step_adjust<true>(p, threads, term, adj.data())
-                                  : step_adjust<false>(p, threads, term, adj.data());
+        const bool ok = ascending ? step_adjust<true>(p, threads, term, adj.data(), reject)
+                                  : step_adjust<false>(p, threads, term, adj.data(), reject);
         if (!ok) require_p_values(p, "p");
       };
       switch (method) {
@@ -885,29 +1091,17 @@ AdjustResult adjust_p_values(std::span<const double> p, Correction method, doubl
       break;
     }
   }
-  result.reject.resize(n);
+  if (reject.written) return result;
   const std::size_t words = (n + 63) / 64;
   run_on_threads(threads, [&](unsigned t) {
     // Threads write disjoint runs of whole 64-bit words of the bit vector.
     const std::size_t begin = std::min(n, words * t / threads * 64);
     const std::size_t end = std::min(n, words * (t + 1) / threads * 64);
-#if defined(__GLIBCXX__)
-    // libstdc++ keeps vector<bool> as unsigned long words, element i = bit i % 64 of word i / 64
-    // (on LP64). Writing whole words avoids the proxy's read-modify-write of the same word for
-    // every element, a store-to-load chain (~1.7 ms for 1e6 values against ~0.2 ms).
-    static_assert(sizeof(std::_Bit_type) * 8 == 64);
-    std::_Bit_type* out = result.reject.begin()._M_p;
-    for (std::size_t w = begin / 64; w * 64 < end; ++w) {
-      const std::size_t last = std::min(end, w * 64 + 64);
-      std::_Bit_type bits = 0;
-      for (std::size_t i = w * 64; i < last; ++i) {
-        bits |= static_cast<std::_Bit_type>(adj[i] <= alpha) << (i - w * 64);
-      }
-      out[w] = bits;
+    if (reject.words != nullptr) {
+      write_reject_words(reject.words, begin, end, alpha, [&](std::size_t i) { return adj[i]; });
+    } else {
+      for (std::size_t i = begin; i < end; ++i) result.reject[i] = adj[i] <= alpha;
     }
-#else
-    for (std::size_t i = begin; i < end; ++i) result.reject[i] = adj[i] <= alpha;
-#endif
   });
   return result;
 }
