@@ -399,7 +399,7 @@ std::size_t slot_capacity(std::size_t largest) {
 // bucket b + 1. (1) BucketKey, from a sample, maps values to ~n/1024 buckets; (2) each thread
 // counts the buckets of its slice of the input and checks the values; (3) each thread scatters
 // its slice, stably, into the buckets (thread t's records of a bucket follow those of threads
-// < t). The second level (sort_bucket) sorts each ~12 KB bucket in cache.
+// < t). The second level (sort_bucket) sorts each bucket (~1000 values) in cache.
 //
 // Record is SortRecord (bits and input index) or std::uint64_t (bits only: step_adjust finds
 // each value's place again from its bucket and its slice of the input).
@@ -607,11 +607,12 @@ struct RejectBits {
 // scan order (ascending ranks for step-down, descending for step-up) from a shared counter, and
 // for each one, in cache: sort it into a buffer (sort_bucket), replace each value by its term and
 // then by the running extreme of the terms within the bucket, publish the bucket's extreme (the
-// carry for the next bucket) once every earlier bucket has published, and write adj for the
-// bucket's records combined with the carry of the buckets before it. Every bucket is thus read
-// from memory once, and the random stores into adj overlap with other threads' sorting. min and
-// max are exact and the carries are combined in bucket order, so the result is bit for bit the
-// same for any thread count (and equal to a plain sort-then-scan: corrections_test).
+// carry for the next bucket) once every earlier bucket has published, and write each value's
+// adjusted value (combined with the carry of the buckets before it) back into the value's place
+// in the bucket. Every bucket is thus read from memory once. A last pass in input order then
+// copies the adjusted values into adj. min and max are exact and the carries are combined in
+// bucket order, so the result is bit for bit the same for any thread count (and equal to a plain
+// sort-then-scan: corrections_test).
 template <bool kAscending, class Term>
 bool step_adjust(std::span<const double> p, unsigned threads, const Term& term, double* adj,
                  RejectBits& reject) {
@@ -654,20 +655,14 @@ bool step_adjust(std::span<const double> p, unsigned threads, const Term& term, 
     }
     return run;
   };
-  // The stores go to random places of adj: each is a cache miss, and a store buffer full of
-  // misses stalls the loop. Prefetching the slot kPrefetch records ahead starts them early.
-  constexpr std::size_t kPrefetch = 16;
-  auto write = [&](const SortRecord* rec, std::size_t size, double carry) {
-    for (std::size_t i = 0; i < size; ++i) {
-      if (i + kPrefetch < size) __builtin_prefetch(adj + rec[i + kPrefetch].index, 1);
-      adj[rec[i].index] = std::min(1.0, fold(carry, std::bit_cast<double>(rec[i].bits)));
-    }
-  };
   if (n < kSmallFamily) {
     std::optional<SortedFamily> sorted = sort_ascending(p, 1);
     if (!sorted) return false;
+    const SortRecord* rec = sorted->records();
     running_terms(sorted->records(), 0, n);
-    write(sorted->records(), n, identity);
+    for (std::size_t r = 0; r < n; ++r) {
+      adj[rec[r].index] = std::min(1.0, fold(identity, std::bit_cast<double>(rec[r].bits)));
+    }
     return true;
   }
   threads = std::max(1u, threads);

@@ -16,6 +16,7 @@
 #include <limits>
 #include <numeric>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -271,9 +272,9 @@ TEST(AdjustPValues, BucketSortGivesTheDirectResultOnAnyThreadCount) {
 }
 
 TEST(AdjustPValues, BucketsTooLargeForTheCacheBufferGiveTheDirectResult) {
-  // A top-level bucket of more than 2^16 records is sorted in place by a comparison sort, not in
-  // a thread's cache buffer (corrections.cpp, step_adjust); here the tied value and the cluster
-  // (values differing in the last 20 bits) each fill one bucket with most of the family.
+  // A top-level bucket of more than 2^16 records is sorted by a comparison sort in a place of its
+  // own, not in a thread's cache buffer (corrections.cpp, step_adjust); here the tied value and the
+  // cluster (values differing in the last 20 bits) each fill one bucket with most of the family.
   const std::size_t n = 150001;
   CounterRng rng(12, 3);
   std::vector<double> tied(n), cluster(n);
@@ -295,6 +296,39 @@ TEST(AdjustPValues, BucketsTooLargeForTheCacheBufferGiveTheDirectResult) {
           ASSERT_EQ(r.reject[i], expected[i] <= 0.05) << i;
         }
       }
+    }
+  }
+}
+
+TEST(AdjustPValues, RepeatedCallsOfChangingSizesGiveTheDirectResult) {
+  // The sort's scratch blocks are kept by the calling thread for its next call (corrections.cpp,
+  // ScratchArray): larger and smaller families in turn, through both record layouts (BH: 8-byte
+  // values; Hommel: 12-byte records), must each get their own correct result.
+  CounterRng rng(13, 4);
+  for (const std::size_t n : {70001u, 513u, 200003u, 4097u, 70001u, 150000u}) {
+    std::vector<double> p(n);
+    for (double& v : p) v = rng.uniform() * rng.uniform();
+    const std::vector<double> expected = direct_step(p, Correction::kBenjaminiHochberg);
+    const AdjustResult r = adjust_p_values(p, Correction::kBenjaminiHochberg, 0.05, 2);
+    for (std::size_t i = 0; i < n; ++i) {
+      ASSERT_EQ(std::bit_cast<std::uint64_t>(r.adjusted[i]),
+                std::bit_cast<std::uint64_t>(expected[i]))
+          << "n " << n << " index " << i;
+      ASSERT_EQ(r.reject[i], expected[i] <= 0.05) << "n " << n << " index " << i;
+    }
+    if (n < 10000) {
+      const std::vector<double> hommel = hommel_r_loop(p);
+      const AdjustResult h = adjust_p_values(p, Correction::kHommel, 0.05, 2);
+      for (std::size_t i = 0; i < n; ++i) {
+        EXPECT_NEAR(h.adjusted[i], hommel[i], 1e-13 * hommel[i]) << "n " << n << " index " << i;
+      }
+    } else {
+      // Large: the bucket sort's 12-byte records in the blocks the BH call above released,
+      // against the same call on a new thread (which has no kept blocks).
+      const AdjustResult here = adjust_p_values(p, Correction::kHommel, 0.05, 2);
+      AdjustResult fresh;
+      std::thread([&] { fresh = adjust_p_values(p, Correction::kHommel, 0.05, 2); }).join();
+      ASSERT_EQ(here.adjusted, fresh.adjusted) << "n " << n;
     }
   }
 }
