@@ -603,15 +603,15 @@ struct RejectBits {
 // also fills `reject` when that has words (the pass that writes adj in input order has each
 // value at hand).
 //
-// Large families are not sorted as a whole: after split_into_buckets, the threads take buckets in
-// scan order (ascending ranks for step-down, descending for step-up) from a shared counter, and
-// for each one, in cache: sort it into a buffer (sort_bucket), replace each value by its term and
-// then by the running extreme of the terms within the bucket, publish the bucket's extreme (the
-// carry for the next bucket) once every earlier bucket has published, and write each value's
-// adjusted value (combined with the carry of the buckets before it) back into the value's place
-// in the bucket. Every bucket is thus read from memory once. A last pass in input order then
-// copies the adjusted values into adj. min and max are exact and the carries are combined in
-// bucket order, so the result is bit for bit the same for any thread count (and equal to a plain
+// Large families are not sorted as a whole: after split_into_buckets, the threads take buckets
+// from a shared counter and, for each one, in cache: sort it into a buffer (sort_bucket), replace
+// each value by its term and then by the running extreme of the terms within the bucket (in scan
+// order: ascending ranks for step-down, descending for step-up), write those back into the
+// values' places in the bucket and note the bucket's extreme. No thread waits for another: the
+// carry of each bucket (the extreme of the buckets before it in scan order) is found from the
+// noted extremes afterwards, and the last pass, in input order, combines each value's running
+// extreme with its bucket's carry into adj. Every bucket is read from memory once. min and max
+// are exact, so the result is bit for bit the same for any thread count (and equal to a plain
 // sort-then-scan: corrections_test).
 template <bool kAscending, class Term>
 bool step_adjust(std::span<const double> p, unsigned threads, const Term& term, double* adj,
@@ -670,14 +670,11 @@ bool step_adjust(std::span<const double> p, unsigned threads, const Term& term, 
   if (!split) return false;
   Buckets<std::uint64_t>& buckets = *split;
   const std::size_t count = buckets.count();
-  // A thread waiting for the carry of a bucket whose thread has no core waits a whole time slice:
-  // more threads than cores would make the chain crawl (threads = 8 on 2 cores took 13.5 ms for
-  // 1e6 values against 6.5 ms with 2), so the buckets get at most one thread per core.
+  // More threads than cores would only take turns: the buckets get at most one per core.
   threads = std::min(threads, std::max(1u, std::thread::hardware_concurrency()));
-  // Everything the threads need is allocated here: the loop below must not throw, or a thread
-  // waiting for a bucket that never publishes would wait forever. Buckets larger than a buffer
-  // (heavily tied or clustered families) get a place of their own in `large`, sorted there by
-  // sort_by_bits_then_index.
+  // Everything the threads need is allocated here (the loop below allocates nothing). Buckets
+  // larger than a buffer (heavily tied or clustered families) get a place of their own in
+  // `large`, sorted there by sort_by_bits_then_index.
   const std::size_t buffer = std::min<std::size_t>(buckets.largest, std::size_t{1} << 16);
   std::vector<std::vector<SortRecord>> buffers(threads, std::vector<SortRecord>(buffer));
   std::vector<std::unique_ptr<std::uint32_t[]>> slot_counts;
@@ -697,11 +694,10 @@ bool step_adjust(std::span<const double> p, unsigned threads, const Term& term, 
     }
   }
   const auto large = std::make_unique_for_overwrite<SortRecord[]>(large_size);
-  // The extreme of the terms of the tickets published so far, read and written only by the
-  // thread whose ticket is next (ordered by `published`).
-  double carry = identity;
+  // extreme[b]: the extreme of bucket b's terms; then the carry for bucket b, the extreme of the
+  // terms of every bucket before it in scan order.
+  std::vector<double> extreme(count);
   std::atomic<std::size_t> next_ticket{0};
-  std::atomic<std::size_t> published{0};
   run_on_threads(threads, [&](unsigned t) {
     for (;;) {
       const std::size_t k = next_ticket.fetch_add(1, std::memory_order_relaxed);
@@ -731,24 +727,25 @@ bool step_adjust(std::span<const double> p, unsigned threads, const Term& term, 
         for (std::size_t i = 0; i < size; ++i) rec[i] = record_at(values, i);
         sort_by_bits_then_index(rec, rec + size);
       }
-      const double extreme = running_terms(rec, first, size);
-      // The tickets before k were taken before it, by threads that do not wait for k.
-      detail::spin_until([&] { return published.load(std::memory_order_acquire) == k; });
-      const double before = carry;
-      carry = fold(before, extreme);
-      published.store(k + 1, std::memory_order_release);
-      // Each value's adjusted value goes back to the value's own place in the bucket (in cache).
-      for (std::size_t r = 0; r < size; ++r) {
-        values[rec[r].index] = std::bit_cast<std::uint64_t>(
-            std::min(1.0, fold(before, std::bit_cast<double>(rec[r].bits))));
-      }
+      extreme[b] = running_terms(rec, first, size);
+      // Each value's running extreme within the bucket goes back to the value's own place in the
+      // bucket (in cache).
+      for (std::size_t r = 0; r < size; ++r) values[rec[r].index] = rec[r].bits;
     }
   });
+  // The carries, in scan order.
+  double carry = identity;
+  for (std::size_t k = 0; k < count; ++k) {
+    const std::size_t b = kAscending ? k : count - 1 - k;
+    const double bucket_extreme = extreme[b];
+    extreme[b] = carry;
+    carry = fold(carry, bucket_extreme);
+  }
   // adj in input order: slice t's values of bucket b went, in input order, to consecutive places
   // from slice_end[t - 1][b] (start[b] for t = 0), so walking the slice again with each value's
-  // bucket (keys) finds each one's adjusted value. This reads about a thousand runs in step and
-  // writes adj in order, where storing to adj[index] per record was a cache miss for each
-  // (~20% of the time for 1e6 values).
+  // bucket (keys) finds each one's running extreme, which the bucket's carry completes. This reads
+  // about a thousand runs in step and writes adj in order, where storing to adj[index] per record
+  // was a cache miss for each (~20% of the time for 1e6 values).
   run_on_threads(buckets.slices(), [&](unsigned t) {
     const auto [begin, end] = slice_of(n, t, buckets.slices());
     const std::vector<std::uint32_t>& from = t == 0 ? buckets.start : buckets.slice_end[t - 1];
@@ -756,9 +753,11 @@ bool step_adjust(std::span<const double> p, unsigned threads, const Term& term, 
                                     from.begin() + static_cast<std::ptrdiff_t>(count));
     const std::uint64_t* adjusted = buckets.records.get();
     double* out = adj;
+    const double* carry_of = extreme.data();
     auto adjusted_value = [&](std::size_t i) {
-      const std::uint32_t at = next[buckets.keys[i]]++;
-      const double value = std::bit_cast<double>(adjusted[at]);
+      const std::uint16_t b = buckets.keys[i];
+      const std::uint32_t at = next[b]++;
+      const double value = std::min(1.0, fold(carry_of[b], std::bit_cast<double>(adjusted[at])));
       out[i] = value;
       return value;
     };
