@@ -751,13 +751,13 @@ bool step_adjust(std::span<const double> p, unsigned threads, const Term& term, 
     const std::vector<std::uint32_t>& from = t == 0 ? buckets.start : buckets.slice_end[t - 1];
     std::vector<std::uint32_t> next(from.begin(),
                                     from.begin() + static_cast<std::ptrdiff_t>(count));
-    const std::uint64_t* adjusted = buckets.records.get();
+    const std::uint64_t* running = buckets.records.get();
     double* out = adj;
     const double* carry_of = extreme.data();
     auto adjusted_value = [&](std::size_t i) {
       const std::uint16_t b = buckets.keys[i];
       const std::uint32_t at = next[b]++;
-      const double value = std::min(1.0, fold(carry_of[b], std::bit_cast<double>(adjusted[at])));
+      const double value = std::min(1.0, fold(carry_of[b], std::bit_cast<double>(running[at])));
       out[i] = value;
       return value;
     };
