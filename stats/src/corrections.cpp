@@ -614,8 +614,8 @@ struct RejectBits {
 // are exact, so the result is bit for bit the same for any thread count (and equal to a plain
 // sort-then-scan: corrections_test).
 template <bool kAscending, class Term>
-bool step_adjust(std::span<const double> p, unsigned threads, const Term& term, double* adj,
-                 RejectBits& reject) {
+bool step_adjust(std::span<const double> p, unsigned threads, const Term& term,
+                 std::vector<double>& adj, RejectBits& reject) {
   const std::size_t n = p.size();
   constexpr double identity = kAscending ? 0.0 : kInf;
   auto fold = [](double a, double b) { return kAscending ? std::max(a, b) : std::min(a, b); };
@@ -660,6 +660,7 @@ bool step_adjust(std::span<const double> p, unsigned threads, const Term& term, 
     if (!sorted) return false;
     const SortRecord* rec = sorted->records();
     running_terms(sorted->records(), 0, n);
+    adj.resize(n);
     for (std::size_t r = 0; r < n; ++r) {
       adj[rec[r].index] = std::min(1.0, fold(identity, std::bit_cast<double>(rec[r].bits)));
     }
@@ -699,6 +700,9 @@ bool step_adjust(std::span<const double> p, unsigned threads, const Term& term, 
   std::vector<double> extreme(count);
   std::atomic<std::size_t> next_ticket{0};
   run_on_threads(threads, [&](unsigned t) {
+    // Sizing adj (std::vector clears it: memory-bound) overlaps the other threads' sorting (bound
+    // by the core) instead of running alone; nothing touches adj before the pass below.
+    if (t == 0) adj.resize(n);
     for (;;) {
       const std::size_t k = next_ticket.fetch_add(1, std::memory_order_relaxed);
       if (k >= count) return;
@@ -752,7 +756,7 @@ bool step_adjust(std::span<const double> p, unsigned threads, const Term& term, 
     std::vector<std::uint32_t> next(from.begin(),
                                     from.begin() + static_cast<std::ptrdiff_t>(count));
     const std::uint64_t* running = buckets.records.get();
-    double* out = adj;
+    double* out = adj.data();
     const double* carry_of = extreme.data();
     auto adjusted_value = [&](std::size_t i) {
       const std::uint16_t b = buckets.keys[i];
@@ -1009,7 +1013,8 @@ AdjustResult adjust_p_values(std::span<const double> p, Correction method, doubl
   result.adjusted.reserve(n);
   if (n * sizeof(double) >= 2 * kHugePage)
     advise_huge_pages(result.adjusted.data(), n * sizeof(double));
-  result.adjusted.resize(n);
+  // The step-up methods size it themselves, alongside their sort (step_adjust).
+  if (!checked_by_sort || method == Correction::kHommel) result.adjusted.resize(n);
   std::vector<double>& adj = result.adjusted;
   result.reject.resize(n);
   RejectBits reject{reject_words(result.reject), alpha};
@@ -1035,8 +1040,8 @@ AdjustResult adjust_p_values(std::span<const double> p, Correction method, doubl
       // The r-th smallest (0-based r; R's 1-based i = r + 1) has value v.
       auto step = [&](auto term, bool ascending) {
         // On failure: throws, naming the bad value.
-        const bool ok = ascending ? step_adjust<true>(p, threads, term, adj.data(), reject)
-                                  : step_adjust<false>(p, threads, term, adj.data(), reject);
+        const bool ok = ascending ? step_adjust<true>(p, threads, term, adj, reject)
+                                  : step_adjust<false>(p, threads, term, adj, reject);
         if (!ok) require_p_values(p, "p");
       };
       switch (method) {
