@@ -97,7 +97,7 @@ void advise_huge_pages([[maybe_unused]] void* begin, [[maybe_unused]] std::size_
 // every page of it is a fault and a cleared page on first touch (~1.5 ms per 8 MB), and whether
 // malloc hands back the same pages on the next call depends on its trimming heuristics (for 1e6
 // p-values it did with 12-byte sort records and did not with 8-byte ones). Repeated calls on large
-// families thus reuse one block; one call costs the same as with a plain allocation.
+// families thus reuse their blocks; one call costs the same as with a plain allocation.
 constexpr std::size_t kKeptScratch = std::size_t{16} << 20;
 
 struct KeptBlock {
@@ -420,8 +420,9 @@ struct Buckets {
   unsigned slices() const { return static_cast<unsigned>(slice_end.size()); }
 };
 
-// The slice of n values that thread t of `slices` handles in split_into_buckets: about n / slices
-// values, starting at a multiple of 64 (so that slices own whole words of a bit vector).
+// The slice of n values that thread t of `slices` handles (split_into_buckets, the reject bits):
+// about n / slices values, starting at a multiple of 64 (so that slices own whole words of a bit
+// vector).
 std::pair<std::size_t, std::size_t> slice_of(std::size_t n, unsigned t, unsigned slices) {
   auto boundary = [&](unsigned k) { return k == slices ? n : (n * k / slices) & ~std::size_t{63}; };
   return {boundary(t), boundary(t + 1)};
@@ -1091,11 +1092,9 @@ AdjustResult adjust_p_values(std::span<const double> p, Correction method, doubl
     }
   }
   if (reject.written) return result;
-  const std::size_t words = (n + 63) / 64;
   run_on_threads(threads, [&](unsigned t) {
-    // Threads write disjoint runs of whole 64-bit words of the bit vector.
-    const std::size_t begin = std::min(n, words * t / threads * 64);
-    const std::size_t end = std::min(n, words * (t + 1) / threads * 64);
+    // Slices start at multiples of 64: threads write disjoint runs of whole words.
+    const auto [begin, end] = slice_of(n, t, threads);
     if (reject.words != nullptr) {
       write_reject_words(reject.words, begin, end, alpha, [&](std::size_t i) { return adj[i]; });
     } else {

@@ -32,6 +32,23 @@ struct Round {
   std::atomic<std::size_t> next{0};
 };
 
+// A spin-wait hint to the processor (lets an SMT sibling run).
+void cpu_relax() {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#endif
+}
+
+// Waits for done() by spinning, yielding the core between bursts: for waits expected to last
+// about one task (a wake-up through the kernel would cost more than the wait).
+template <class Done>
+void spin_until(const Done& done) {
+  while (!done()) {
+    for (int spin = 0; spin < 64; ++spin) cpu_relax();
+    if (!done()) std::this_thread::yield();
+  }
+}
+
 void work_on(Round& round) {
   for (;;) {
     const std::size_t k = round.next.fetch_add(1, std::memory_order_relaxed);

@@ -3,7 +3,6 @@
 #pragma once
 
 #include <cstddef>
-#include <thread>
 
 namespace rigor::stats::detail {
 
@@ -26,23 +25,6 @@ void run_tasks(std::size_t tasks, const Task& task) {
   run_tasks(
       tasks, [](void* context, std::size_t k) { (*static_cast<const Task*>(context))(k); },
       const_cast<void*>(static_cast<const void*>(&task)));
-}
-
-// A spin-wait hint to the processor (lets an SMT sibling run).
-inline void cpu_relax() {
-#if defined(__x86_64__) || defined(__i386__)
-  __builtin_ia32_pause();
-#endif
-}
-
-// Waits for done() by spinning, yielding the core between bursts: for waits expected to last
-// about one task (a wake-up through the kernel would cost more than the wait).
-template <class Done>
-void spin_until(const Done& done) {
-  while (!done()) {
-    for (int spin = 0; spin < 64; ++spin) cpu_relax();
-    if (!done()) std::this_thread::yield();
-  }
 }
 
 }  // namespace rigor::stats::detail

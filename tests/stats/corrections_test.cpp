@@ -268,6 +268,10 @@ TEST(AdjustPValues, BucketSortGivesTheDirectResultOnAnyThreadCount) {
     const AdjustResult one = adjust_p_values(p, Correction::kHommel, 0.05, 1);
     const AdjustResult many = adjust_p_values(p, Correction::kHommel, 0.05, 4);
     ASSERT_EQ(one.adjusted, many.adjusted) << name;
+    // Its reject bits come from the separate pass, on 4 threads' slices of whole words.
+    for (std::size_t i = 0; i < n; ++i) {
+      ASSERT_EQ(many.reject[i], many.adjusted[i] <= 0.05) << name << " Hommel index " << i;
+    }
   }
 }
 
