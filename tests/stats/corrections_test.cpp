@@ -275,6 +275,46 @@ TEST(AdjustPValues, BucketSortGivesTheDirectResultOnAnyThreadCount) {
   }
 }
 
+TEST(AdjustPValues, SkippedBucketsGiveTheDirectResultOnAnyThreadCount) {
+  // Families where most fine buckets are skipped without sorting (corrections.cpp, step_adjust:
+  // their terms cannot go below the running minimum reaching them, or above the running maximum
+  // for step-down): null families for BH, BY and Hochberg, all-small ones for Holm, some with
+  // sparse signals, ties on bucket boundaries (j / 4096 is a fine bucket's lowest value, so the
+  // bound is an actual term) and many p = 1. Every thread count must give the direct result bit
+  // for bit.
+  const std::size_t n = 300007;
+  std::vector<std::pair<std::string, std::vector<double>>> families;
+  CounterRng rng(14, 5);
+  auto make = [&](const std::string& name, auto draw) {
+    std::vector<double> p(n);
+    for (std::size_t i = 0; i < n; ++i) p[i] = draw(i, rng.uniform());
+    families.emplace_back(name, std::move(p));
+  };
+  make("uniform", [](std::size_t, double u) { return u; });
+  make("sparse signals",
+       [](std::size_t i, double u) { return i % 1000 == 0 ? std::pow(u, 8) : u; });
+  make("boundary ties", [](std::size_t, double u) { return std::round(u * 4096.0) / 4096.0; });
+  make("many ones", [](std::size_t i, double u) { return i % 3 == 0 ? 1.0 : u; });
+  make("all-small", [](std::size_t, double u) { return u * 1e-9; });
+  make("all-small ties",
+       [](std::size_t, double u) { return std::ldexp(std::round(u * 4096.0), -42); });
+  for (const auto& [name, p] : families) {
+    for (Correction method : {Correction::kBenjaminiHochberg, Correction::kBenjaminiYekutieli,
+                              Correction::kHochberg, Correction::kHolm}) {
+      const std::vector<double> expected = direct_step(p, method);
+      for (unsigned threads : {1u, 2u, 3u, 8u}) {
+        const AdjustResult r = adjust_p_values(p, method, 0.05, threads);
+        for (std::size_t i = 0; i < n; ++i) {
+          ASSERT_EQ(std::bit_cast<std::uint64_t>(r.adjusted[i]),
+                    std::bit_cast<std::uint64_t>(expected[i]))
+              << name << " " << to_string(method) << " threads " << threads << " index " << i;
+          ASSERT_EQ(r.reject[i], expected[i] <= 0.05) << name << " index " << i;
+        }
+      }
+    }
+  }
+}
+
 TEST(AdjustPValues, BucketsTooLargeForTheCacheBufferGiveTheDirectResult) {
   // A top-level bucket of more than 2^16 records is sorted by a comparison sort in a place of its
   // own, not in a thread's cache buffer (corrections.cpp, step_adjust); here the tied value and the
