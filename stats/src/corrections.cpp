@@ -452,9 +452,9 @@ std::size_t bucket_target(std::size_t n) {
 }
 
 // Returns std::nullopt when a value is outside [0, 1] or NaN (the caller reports it). With
-// `fine_buckets`, the fine buckets get ~32 values each (at most kMostTargetBuckets are asked for) and
-// choose_skipped(fine_start, lowest, skipped) may fill `skipped` (one flag per fine bucket, given
-// each one's first rank and lowest bits; left empty, every value is kept); without, the fine
+// `fine_buckets`, the fine buckets get ~32 values each (at most kMostTargetBuckets are asked for)
+// and choose_skipped(fine_start, lowest, skipped) may fill `skipped` (one flag per fine bucket,
+// given each one's first rank and lowest bits; left empty, every value is kept); without, the fine
 // buckets are the buckets and choose_skipped is not called.
 template <class Record, class ChooseSkipped>
 std::optional<Buckets<Record>> split_into_buckets(std::span<const double> p, unsigned threads,
