@@ -16,7 +16,9 @@
 # Workloads (issue "Start here"): BH and Holm on 1e6 p-values; BCa CI of a mean (n=1000, 10,000
 # resamples); permutation test (50 vs 50, 100,000 permutations); ASO (20, 200, 1000 scores per arm,
 # 1000 bootstrap iterations; deep-significance, not installable here, documents ~2 minutes per comparison
-# at 1000 scores per arm).
+# at 1000 scores per arm). The issue's p-values are uniform (a null family), where rigor's BH skips
+# sorting most values (docs/stats/corrections.md); an extra line, BH on 1e6 p-values with 5% signals,
+# shows the full sort against the same 20x.
 set -euo pipefail
 build=${1:-build}
 runs=${2:-1}
@@ -28,7 +30,7 @@ trap 'rm -rf "$tmp"' EXIT
 for run in $(seq "$runs"); do
 if [[ "$runs" -gt 1 ]]; then echo "== run $run of $runs" >&2; fi
 echo "== rigor (Google Benchmark, $(nproc) cores)" >&2
-"$bench" --benchmark_filter='^BM_(AdjustBH_1e6|AdjustHolm_1e6|BootstrapBCaMean_n1000_r10000|Permutation_50v50_1e5|ASO_(20|200|1000))(/|$)' \
+"$bench" --benchmark_filter='^BM_(AdjustBH_1e6|AdjustBH_1e6_Signals|AdjustHolm_1e6|BootstrapBCaMean_n1000_r10000|Permutation_50v50_1e5|ASO_(20|200|1000))(/|$)' \
   --benchmark_repetitions=3 \
   --benchmark_format=json --benchmark_out="$tmp/rigor.json" --benchmark_out_format=json >/dev/null
 echo "== scipy / statsmodels" >&2
@@ -52,7 +54,8 @@ print(f"reference versions: {ref['versions']}; rigor built from {rigor['context'
 print(f"{'workload':30} {'rigor fastest':>13} {'median':>9} {'reference':>10} {'ratio':>7} "
       f"{'(median)':>8}  target")
 targets = {"AdjustBH_1e6": 20, "AdjustHolm_1e6": 20, "BootstrapBCaMean_n1000_r10000": 20,
-           "Permutation_50v50_1e5": 20}
+           "Permutation_50v50_1e5": 20, "AdjustBH_1e6_Signals": 20}
+extra = {"AdjustBH_1e6_Signals"}  # not the issue's workload: reported, not a target
 for name, target in targets.items():
     r, s = fastest.get(name), ref.get(name)
     if r is None:
@@ -61,8 +64,9 @@ for name, target in targets.items():
     ratio, ratio_median = s / r, s / median[name]
     with open(sys.argv[3], "a") as log:
         log.write(f"{name} {ratio} {ratio_median} {target}\n")
+    verdict = 'ok' if ratio >= target else 'MISSED'
     print(f"{name:30} {r*1e3:11.2f}ms {median[name]*1e3:7.2f}ms {s*1e3:8.2f}ms {ratio:6.1f}x "
-          f"{ratio_median:7.1f}x  >= {target}x {'ok' if ratio >= target else 'MISSED'}")
+          f"{ratio_median:7.1f}x  >= {target}x {verdict}{' (extra)' if name in extra else ''}")
 for n in (20, 200, 1000):
     r = fastest.get(f"ASO_{n}")
     if r is None:
@@ -87,7 +91,8 @@ for name, values in ratios.items():
     met = sum(v >= targets[name] for v in values)
     met_median = sum(v >= targets[name] for v in medians[name])
     values.sort()
+    note = " (extra: not the issue's workload)" if name == "AdjustBH_1e6_Signals" else ""
     print(f"{name:30} ratio {values[0]:5.1f}x .. {values[-1]:5.1f}x, median {values[len(values) // 2]:5.1f}x; "
-          f">= {targets[name]:g}x in {met} of {len(values)} ({met_median} of {len(values)})")
+          f">= {targets[name]:g}x in {met} of {len(values)} ({met_median} of {len(values)}){note}")
 PY
 fi
