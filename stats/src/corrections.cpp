@@ -777,8 +777,9 @@ bool step_adjust(std::span<const double> p, unsigned threads, const Term& term,
     for (std::size_t k = 0; k < fine; ++k) {
       const std::size_t f = kAscending ? k : fine - 1 - k;
       const std::size_t first = fine_start[f];
-      const std::size_t last = std::size_t{fine_start[f + 1]} - 1;
-      if (last + 1 == first) continue;  // empty
+      const std::size_t end = fine_start[f + 1];
+      if (first == end) continue;  // empty
+      const std::size_t last = end - 1;
       const double lo = std::bit_cast<double>(lowest[f]);
       const double hi = std::bit_cast<double>(lowest[f + 1] - 1);
       bool skip = false;
@@ -790,7 +791,7 @@ bool step_adjust(std::span<const double> p, unsigned threads, const Term& term,
         sure = std::min(sure, term(last, hi));
       }
       flags[f] = skip ? 1 : 0;
-      skipped_values += skip ? last + 1 - first : 0;
+      skipped_values += skip ? end - first : 0;
     }
     // Below half the family, skipping costs more than it saves (the finer passes with fewer
     // values left out: 1e6 values with 34% skipped took 11.4 ms on one thread, against 10.8 ms
