@@ -446,30 +446,29 @@ std::pair<std::size_t, std::size_t> slice_of(std::size_t n, unsigned t, unsigned
 constexpr std::size_t kMostTargetBuckets = 16384;
 static_assert(2 * (kMostTargetBuckets + 1024) + 1 <= std::size_t{1} << 16);
 
-// The buckets (second level) get ~1024 values each.
-std::size_t bucket_target(std::size_t n) {
-  return std::clamp<std::size_t>(n / 1024, 64, kMostTargetBuckets);
+// The buckets (second level) get ~1024 values each, up to `most` buckets.
+std::size_t bucket_target(std::size_t n, std::size_t most) {
+  return std::clamp<std::size_t>(n / 1024, 64, std::max<std::size_t>(64, most));
 }
 
 // Returns std::nullopt when a value is outside [0, 1] or NaN (the caller reports it). With
 // `fine_buckets`, the fine buckets get ~32 values each (at most kMostTargetBuckets are asked for)
 // and choose_skipped(fine_start, lowest, skipped) may fill `skipped` (one flag per fine bucket,
 // given each one's first rank and lowest bits; left empty, every value is kept); without, the fine
-// buckets are the buckets and choose_skipped is not called.
+// buckets are the buckets and choose_skipped is not called. There are at most about
+// `most_buckets` buckets (and never more than kMostTargetBuckets are asked for).
 template <class Record, class ChooseSkipped>
 std::optional<Buckets<Record>> split_into_buckets(std::span<const double> p, unsigned threads,
-                                                  bool fine_buckets,
+                                                  bool fine_buckets, std::size_t most_buckets,
                                                   const ChooseSkipped& choose_skipped) {
   const std::size_t n = p.size();
-  const std::size_t target = bucket_target(n);
+  const std::size_t target = bucket_target(n, std::min(most_buckets, kMostTargetBuckets));
   Buckets<Record> out(BucketKey(
       p, fine_buckets ? std::clamp<std::size_t>(n / 32, target, kMostTargetBuckets) : target));
   const BucketKey& key = out.key;
   const std::size_t fine = key.buckets();
   // Whole powers of two of fine buckets per bucket, at most about `target` buckets (BucketKey's
-  // rounding may give up to twice as many fine buckets as asked for). Not more: the last pass of
-  // step_adjust reads one run per bucket in step, and with more runs than the first-level cache
-  // holds lines it slows down by half (1e6 values, one thread: 1037 buckets 11 ms, 1421: 17 ms).
+  // rounding may give up to twice as many fine buckets as asked for; see most_step_buckets).
   while (fine_buckets && (fine >> out.shift) > target + target / 8) ++out.shift;
   const std::size_t buckets = ((fine - 1) >> out.shift) + 1;
   // counts[t][f]: values of fine bucket f in thread t's slice.
@@ -589,7 +588,7 @@ std::optional<SortedFamily> sort_ascending(std::span<const double> p, unsigned t
   }
   threads = std::max(1u, threads);
   std::optional<Buckets<SortRecord>> buckets =
-      split_into_buckets<SortRecord>(p, threads, false, [](const auto&...) {});
+      split_into_buckets<SortRecord>(p, threads, false, kMostTargetBuckets, [](const auto&...) {});
   if (!buckets) return std::nullopt;
   const std::vector<std::uint32_t>& start = buckets->start;
   const std::size_t count = buckets->count();
@@ -713,6 +712,16 @@ struct RejectBits {
 // (a family with a few percent of signals) hardly any are: skipping is used only when at least half
 // the family goes, and otherwise the finer counting pass is the only extra cost (measured: none
 // visible). docs/stats/corrections.md has the measurements.
+// The most buckets step_adjust splits a family of n values into. Its last pass reads one run per
+// bucket in step, and with more runs than the first-level cache holds lines it slows down (1e6
+// values, one thread, nothing skipped: 1037 buckets 11 ms, 1421: 17 ms, 2841: 19 ms); a bucket
+// of more than ~32K values no longer fits the second-level cache with its sort's slot counts
+// (1e7 values in 256 buckets: 4.5x slower than in 512 or 1024). So 1024 buckets, more only when
+// they would exceed 32K values (two threads, 5% signals: 1e7 values 110-120 -> 81-85 ms against
+// the former n/1024 buckets; 3e7 346 -> 225 ms; 6e7 in 1831 buckets 500 ms, 1024: 2 s, 4096:
+// 0.62 s).
+std::size_t most_step_buckets(std::size_t n) { return std::max<std::size_t>(1024, n / 32768); }
+
 template <bool kAscending, class Term>
 bool step_adjust(std::span<const double> p, unsigned threads, const Term& term,
                  std::vector<double>& adj, RejectBits& reject) {
@@ -798,8 +807,8 @@ bool step_adjust(std::span<const double> p, unsigned threads, const Term& term,
     // sorting all; 52% skipped 9.3 against 10.6).
     if (2 * skipped_values >= n) skipped = std::move(flags);
   };
-  std::optional<Buckets<std::uint64_t>> split =
-      split_into_buckets<std::uint64_t>(p, threads, monotone_term<Term>(), [&](auto&... args) {
+  std::optional<Buckets<std::uint64_t>> split = split_into_buckets<std::uint64_t>(
+      p, threads, monotone_term<Term>(), most_step_buckets(n), [&](auto&... args) {
         if constexpr (monotone_term<Term>()) choose_skipped(args...);
       });
   if (!split) return false;

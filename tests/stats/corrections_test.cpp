@@ -315,6 +315,29 @@ TEST(AdjustPValues, SkippedBucketsGiveTheDirectResultOnAnyThreadCount) {
   }
 }
 
+TEST(AdjustPValues, FamiliesOfMillionsGiveTheDirectResult) {
+  // Above 2^20 values the step methods keep 1024 buckets, each holding more than the ~1024
+  // values of smaller families (corrections.cpp, most_step_buckets); with sparse signals few
+  // fine buckets are skipped, so nearly every value goes through those larger buckets.
+  const std::size_t n = 3000017;
+  CounterRng rng(15, 6);
+  std::vector<double> p(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    const double u = rng.uniform();
+    p[i] = i % 20 == 0 ? std::pow(u, 8) : u;
+  }
+  for (Correction method : {Correction::kBenjaminiHochberg, Correction::kHochberg}) {
+    const std::vector<double> expected = direct_step(p, method);
+    const AdjustResult r = adjust_p_values(p, method, 0.05, 2);
+    for (std::size_t i = 0; i < n; ++i) {
+      ASSERT_EQ(std::bit_cast<std::uint64_t>(r.adjusted[i]),
+                std::bit_cast<std::uint64_t>(expected[i]))
+          << to_string(method) << " index " << i;
+      ASSERT_EQ(r.reject[i], expected[i] <= 0.05) << i;
+    }
+  }
+}
+
 TEST(AdjustPValues, BucketsTooLargeForTheCacheBufferGiveTheDirectResult) {
   // A top-level bucket of more than 2^16 records is sorted by a comparison sort in a place of its
   // own, not in a thread's cache buffer (corrections.cpp, step_adjust); here the tied value and the

@@ -68,6 +68,11 @@ void BM_AdjustBH_1e6_Signals_1thread(benchmark::State& state) {
   run_adjust_on(state, p_values_with_signals(1'000'000),
                 rigor::stats::Correction::kBenjaminiHochberg, 1);
 }
+// Ten times larger: 1024 buckets of ~10K values (corrections.cpp, most_step_buckets).
+void BM_AdjustBH_1e7_Signals(benchmark::State& state) {
+  run_adjust_on(state, p_values_with_signals(10'000'000),
+                rigor::stats::Correction::kBenjaminiHochberg);
+}
 void BM_AdjustHochberg_1e6(benchmark::State& state) {
   run_adjust(state, 1'000'000, rigor::stats::Correction::kHochberg);
 }
@@ -91,6 +96,7 @@ BENCHMARK(BM_AdjustBH_1e6)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_AdjustBH_1e6_1thread)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_AdjustBH_1e6_Signals)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_AdjustBH_1e6_Signals_1thread)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_AdjustBH_1e7_Signals)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_AdjustHochberg_1e6)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_AdjustHolm_1e6)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_AdjustHolm_1e6_AllSmall)->Unit(benchmark::kMillisecond)->UseRealTime();
