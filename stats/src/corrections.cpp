@@ -175,6 +175,13 @@ struct SortRecord {
 };
 #pragma pack(pop)
 
+// The value of a record. SortRecord is packed, so its bits are read into a local first:
+// std::bit_cast takes a reference, and binding one to a misaligned member is undefined (UBSan).
+double value_of(const SortRecord& record) {
+  const std::uint64_t bits = record.bits;
+  return std::bit_cast<double>(bits);
+}
+
 // For p in [0, 1] the bit pattern, read as an unsigned integer, orders like the value (+0.0
 // first; -0.0 is mapped to +0.0 by adding 0.0).
 std::uint64_t order_bits(double v) { return std::bit_cast<std::uint64_t>(v + 0.0); }
@@ -563,7 +570,7 @@ constexpr std::size_t kSmallFamily = 512;
 class SortedFamily {
  public:
   explicit SortedFamily(ScratchArray<SortRecord> records) : records_(std::move(records)) {}
-  double value(std::size_t r) const { return std::bit_cast<double>(records_[r].bits); }
+  double value(std::size_t r) const { return value_of(records_[r]); }
   std::uint32_t index(std::size_t r) const { return records_[r].index; }
   SortRecord* records() { return records_.get(); }
 
@@ -732,7 +739,7 @@ bool step_adjust(std::span<const double> p, unsigned threads, const Term& term,
   // of their terms in scan order, starting from `run`; returns the extreme of all of them and run.
   auto running_terms = [&](SortRecord* rec, std::size_t first_rank, std::size_t size, double run) {
     auto step = [&](std::size_t i) {
-      run = fold(run, term(first_rank + i, std::bit_cast<double>(rec[i].bits)));
+      run = fold(run, term(first_rank + i, value_of(rec[i])));
       rec[i].bits = std::bit_cast<std::uint64_t>(run);
     };
     if constexpr (kAscending) {
@@ -749,8 +756,7 @@ bool step_adjust(std::span<const double> p, unsigned threads, const Term& term,
           // record i - 1.
           const __m128d divisor = _mm_set_pd(static_cast<double>(first_rank + i),
                                              static_cast<double>(first_rank + i - 1));
-          const __m128d value = _mm_set_pd(std::bit_cast<double>(rec[i - 1].bits),
-                                           std::bit_cast<double>(rec[i - 2].bits));
+          const __m128d value = _mm_set_pd(value_of(rec[i - 1]), value_of(rec[i - 2]));
           const __m128d terms = _mm_mul_pd(_mm_div_pd(c, divisor), value);
           run = fold(run, _mm_cvtsd_f64(_mm_unpackhi_pd(terms, terms)));
           rec[i - 1].bits = std::bit_cast<std::uint64_t>(run);
@@ -770,7 +776,7 @@ bool step_adjust(std::span<const double> p, unsigned threads, const Term& term,
     running_terms(sorted->records(), 0, n, identity);
     adj.resize(n);
     for (std::size_t r = 0; r < n; ++r) {
-      adj[rec[r].index] = std::min(1.0, fold(identity, std::bit_cast<double>(rec[r].bits)));
+      adj[rec[r].index] = std::min(1.0, fold(identity, value_of(rec[r])));
     }
     return true;
   }
