@@ -639,9 +639,18 @@ struct ComplementRankTimes {
   double operator()(std::size_t r, double v) const { return static_cast<double>(m - r) * v; }
 };
 
+// The term of Holm-Sidak: 1 - (1 - v)^(m - r), as -expm1((m - r) log1p(-v)) (statsmodels). It is
+// monotone in exact arithmetic, but libm's expm1 and log1p are not guaranteed to round
+// monotonically, so it does not declare kMonotone.
+struct SidakComplementRank {
+  std::size_t m;
+  double operator()(std::size_t r, double v) const {
+    return -std::expm1(static_cast<double>(m - r) * std::log1p(-v));
+  }
+};
+
 // Whether a term declares itself monotone (non-decreasing in the value, non-increasing in the
-// rank, as computed). Holm-Sidak's -expm1((m - r) log1p(-v)) is monotone in exact arithmetic, but
-// libm's expm1 and log1p are not guaranteed to round monotonically.
+// rank, as computed).
 template <class Term>
 constexpr bool monotone_term() {
   if constexpr (requires { Term::kMonotone; }) {
@@ -687,6 +696,16 @@ struct RejectBits {
   bool written = false;
 };
 
+// The most buckets step_adjust splits a family of n values into. Its last pass reads one run per
+// bucket in step, and with more runs than the first-level cache holds lines it slows down (1e6
+// values, one thread, nothing skipped: 1037 buckets 11 ms, 1421: 17 ms, 2841: 19 ms); a bucket
+// of more than ~32K values no longer fits the second-level cache with its sort's slot counts
+// (1e7 values in 256 buckets: 4.5x slower than in 512 or 1024). So 1024 buckets, more only when
+// they would exceed 32K values (two threads, 5% signals: 1e7 values 110-120 -> 81-85 ms against
+// the former n/1024 buckets; 3e7 346 -> 225 ms; 6e7 in 1831 buckets 500 ms, 1024: 2 s, 4096:
+// 0.62 s).
+std::size_t most_step_buckets(std::size_t n) { return std::max<std::size_t>(1024, n / 32768); }
+
 // A step-up or step-down adjustment: adj[index of rank r] = min(1, extreme of term(s, value of
 // rank s) over s <= r (step-down, kAscending: Holm, Holm-Sidak; a running maximum) or s >= r
 // (step-up: Hochberg, BH, BY; a running minimum)), ranks 0-based. Returns false, writing nothing
@@ -719,16 +738,6 @@ struct RejectBits {
 // (a family with a few percent of signals) hardly any are: skipping is used only when at least half
 // the family goes, and otherwise the finer counting pass is the only extra cost (measured: none
 // visible). docs/stats/corrections.md has the measurements.
-// The most buckets step_adjust splits a family of n values into. Its last pass reads one run per
-// bucket in step, and with more runs than the first-level cache holds lines it slows down (1e6
-// values, one thread, nothing skipped: 1037 buckets 11 ms, 1421: 17 ms, 2841: 19 ms); a bucket
-// of more than ~32K values no longer fits the second-level cache with its sort's slot counts
-// (1e7 values in 256 buckets: 4.5x slower than in 512 or 1024). So 1024 buckets, more only when
-// they would exceed 32K values (two threads, 5% signals: 1e7 values 110-120 -> 81-85 ms against
-// the former n/1024 buckets; 3e7 346 -> 225 ms; 6e7 in 1831 buckets 500 ms, 1024: 2 s, 4096:
-// 0.62 s).
-std::size_t most_step_buckets(std::size_t n) { return std::max<std::size_t>(1024, n / 32768); }
-
 template <bool kAscending, class Term>
 bool step_adjust(std::span<const double> p, unsigned threads, const Term& term,
                  std::vector<double>& adj, RejectBits& reject) {
@@ -814,9 +823,7 @@ bool step_adjust(std::span<const double> p, unsigned threads, const Term& term,
     if (2 * skipped_values >= n) skipped = std::move(flags);
   };
   std::optional<Buckets<std::uint64_t>> split = split_into_buckets<std::uint64_t>(
-      p, threads, monotone_term<Term>(), most_step_buckets(n), [&](auto&... args) {
-        if constexpr (monotone_term<Term>()) choose_skipped(args...);
-      });
+      p, threads, monotone_term<Term>(), most_step_buckets(n), choose_skipped);
   if (!split) return false;
   Buckets<std::uint64_t>& buckets = *split;
   const std::size_t count = buckets.count();
@@ -1139,11 +1146,10 @@ bool capped_step_down(std::span<const double> p, Correction method, std::vector<
   const SortedFamily sorted = *sort_ascending(small, 1);  // values checked by the caller
   double run = 0.0;
   for (std::size_t r = 0; r < k; ++r) {
-    // Same expressions as the full computation in adjust_p_values.
+    // The same terms as the full computation in adjust_p_values.
     const double v = sorted.value(r);
-    const double term = method == Correction::kHolm
-                            ? static_cast<double>(n - r) * v
-                            : -std::expm1(static_cast<double>(n - r) * std::log1p(-v));
+    const double term =
+        method == Correction::kHolm ? ComplementRankTimes{n}(r, v) : SidakComplementRank{n}(r, v);
     run = std::max(run, term);
     adj[small_index[sorted.index(r)]] = std::min(1.0, run);
   }
@@ -1254,9 +1260,7 @@ AdjustResult adjust_p_values(std::span<const double> p, Correction method, doubl
           break;
         case Correction::kHolmSidak:
           // statsmodels: maximum.accumulate(-expm1(arange(n, 0, -1) * log1p(-p))), capped at 1.
-          step([n](std::size_t r,
-                   double v) { return -std::expm1(static_cast<double>(n - r) * std::log1p(-v)); },
-               true);
+          step(SidakComplementRank{n}, true);
           break;
         case Correction::kHochberg:
           // R: pmin(1, cummin((n + 1 - i) * p[o])) over decreasing p.
