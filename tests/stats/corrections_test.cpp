@@ -225,19 +225,46 @@ std::vector<double> direct_step(const std::vector<double>& p, Correction method)
   return out;
 }
 
+// Whether r is the direct result `expected` bit for bit: every adjusted value's IEEE bits, and
+// every reject bit (expected <= 0.05, the alpha these tests use), naming the first difference.
+::testing::AssertionResult is_direct_result(const AdjustResult& r,
+                                            const std::vector<double>& expected) {
+  if (r.adjusted.size() != expected.size() || r.reject.size() != expected.size()) {
+    return ::testing::AssertionFailure() << r.adjusted.size() << " adjusted and " << r.reject.size()
+                                         << " reject values, expected " << expected.size();
+  }
+  for (std::size_t i = 0; i < expected.size(); ++i) {
+    if (std::bit_cast<std::uint64_t>(r.adjusted[i]) != std::bit_cast<std::uint64_t>(expected[i])) {
+      return ::testing::AssertionFailure() << "index " << i << ": adjusted " << r.adjusted[i]
+                                           << ", expected " << expected[i] << " (bits differ)";
+    }
+    if (r.reject[i] != (expected[i] <= 0.05)) {
+      return ::testing::AssertionFailure() << "index " << i << ": reject " << r.reject[i]
+                                           << " for expected adjusted " << expected[i];
+    }
+  }
+  return ::testing::AssertionSuccess();
+}
+
+// Appends a family of n values, value i = draw(i, u) with u the next draw of rng.
+using NamedFamilies = std::vector<std::pair<std::string, std::vector<double>>>;
+template <class Draw>
+void add_family(NamedFamilies& families, CounterRng& rng, std::size_t n, const std::string& name,
+                Draw draw) {
+  std::vector<double> p(n);
+  for (std::size_t i = 0; i < n; ++i) p[i] = draw(i, rng.uniform());
+  families.emplace_back(name, std::move(p));
+}
+
 TEST(AdjustPValues, BucketSortGivesTheDirectResultOnAnyThreadCount) {
   // Families large enough for the bucket sort on several threads (corrections.cpp,
   // step_adjust): uniform, heavy ties, many exponents down to subnormals, a tight cluster
   // sharing its leading bits (the in-bucket fallback sort), all-small (no Holm shortcut). Every
   // thread count must give the direct stable-argsort result bit for bit.
   const std::size_t n = 40003;  // not a multiple of 64: the last word of `reject` is partial
-  std::vector<std::pair<std::string, std::vector<double>>> families;
+  NamedFamilies families;
   CounterRng rng(11, 2);
-  auto make = [&](const std::string& name, auto draw) {
-    std::vector<double> p(n);
-    for (std::size_t i = 0; i < n; ++i) p[i] = draw(i, rng.uniform());
-    families.emplace_back(name, std::move(p));
-  };
+  auto make = [&](const std::string& name, auto draw) { add_family(families, rng, n, name, draw); };
   make("uniform", [](std::size_t, double u) { return u; });
   make("ties", [](std::size_t i, double u) { return i % 3 == 0 ? 0.05 : std::round(u * 50) / 50; });
   make("exponents", [](std::size_t i, double u) {
@@ -256,12 +283,8 @@ TEST(AdjustPValues, BucketSortGivesTheDirectResultOnAnyThreadCount) {
       for (unsigned threads : {1u, 2u, 3u, 8u}) {
         const AdjustResult r = adjust_p_values(p, method, 0.05, threads);
         ASSERT_EQ(r.reject.size(), n);
-        for (std::size_t i = 0; i < n; ++i) {
-          ASSERT_EQ(std::bit_cast<std::uint64_t>(r.adjusted[i]),
-                    std::bit_cast<std::uint64_t>(expected[i]))
-              << name << " " << to_string(method) << " threads " << threads << " index " << i;
-          ASSERT_EQ(r.reject[i], expected[i] <= 0.05) << name << " index " << i;
-        }
+        ASSERT_TRUE(is_direct_result(r, expected))
+            << name << " " << to_string(method) << " threads " << threads;
       }
     }
     // Hommel shares the sort: it must not depend on the thread count either.
@@ -283,13 +306,9 @@ TEST(AdjustPValues, SkippedBucketsGiveTheDirectResultOnAnyThreadCount) {
   // bound is an actual term) and many p = 1. Every thread count must give the direct result bit
   // for bit.
   const std::size_t n = 300007;
-  std::vector<std::pair<std::string, std::vector<double>>> families;
+  NamedFamilies families;
   CounterRng rng(14, 5);
-  auto make = [&](const std::string& name, auto draw) {
-    std::vector<double> p(n);
-    for (std::size_t i = 0; i < n; ++i) p[i] = draw(i, rng.uniform());
-    families.emplace_back(name, std::move(p));
-  };
+  auto make = [&](const std::string& name, auto draw) { add_family(families, rng, n, name, draw); };
   make("uniform", [](std::size_t, double u) { return u; });
   make("sparse signals",
        [](std::size_t i, double u) { return i % 1000 == 0 ? std::pow(u, 8) : u; });
@@ -304,12 +323,8 @@ TEST(AdjustPValues, SkippedBucketsGiveTheDirectResultOnAnyThreadCount) {
       const std::vector<double> expected = direct_step(p, method);
       for (unsigned threads : {1u, 2u, 3u, 8u}) {
         const AdjustResult r = adjust_p_values(p, method, 0.05, threads);
-        for (std::size_t i = 0; i < n; ++i) {
-          ASSERT_EQ(std::bit_cast<std::uint64_t>(r.adjusted[i]),
-                    std::bit_cast<std::uint64_t>(expected[i]))
-              << name << " " << to_string(method) << " threads " << threads << " index " << i;
-          ASSERT_EQ(r.reject[i], expected[i] <= 0.05) << name << " index " << i;
-        }
+        ASSERT_TRUE(is_direct_result(r, expected))
+            << name << " " << to_string(method) << " threads " << threads;
       }
     }
   }
@@ -328,13 +343,8 @@ TEST(AdjustPValues, FamiliesOfMillionsGiveTheDirectResult) {
   }
   for (Correction method : {Correction::kBenjaminiHochberg, Correction::kHochberg}) {
     const std::vector<double> expected = direct_step(p, method);
-    const AdjustResult r = adjust_p_values(p, method, 0.05, 2);
-    for (std::size_t i = 0; i < n; ++i) {
-      ASSERT_EQ(std::bit_cast<std::uint64_t>(r.adjusted[i]),
-                std::bit_cast<std::uint64_t>(expected[i]))
-          << to_string(method) << " index " << i;
-      ASSERT_EQ(r.reject[i], expected[i] <= 0.05) << i;
-    }
+    ASSERT_TRUE(is_direct_result(adjust_p_values(p, method, 0.05, 2), expected))
+        << to_string(method);
   }
 }
 
@@ -354,14 +364,9 @@ TEST(AdjustPValues, BucketsTooLargeForTheCacheBufferGiveTheDirectResult) {
     for (Correction method : {Correction::kHolmSidak, Correction::kBenjaminiHochberg}) {
       const std::vector<double> expected = direct_step(*p, method);
       for (unsigned threads : {1u, 2u, 3u}) {
-        const AdjustResult r = adjust_p_values(*p, method, 0.05, threads);
-        for (std::size_t i = 0; i < n; ++i) {
-          ASSERT_EQ(std::bit_cast<std::uint64_t>(r.adjusted[i]),
-                    std::bit_cast<std::uint64_t>(expected[i]))
-              << (p == &tied ? "tied" : "cluster") << " " << to_string(method) << " threads "
-              << threads << " index " << i;
-          ASSERT_EQ(r.reject[i], expected[i] <= 0.05) << i;
-        }
+        ASSERT_TRUE(is_direct_result(adjust_p_values(*p, method, 0.05, threads), expected))
+            << (p == &tied ? "tied" : "cluster") << " " << to_string(method) << " threads "
+            << threads;
       }
     }
   }
@@ -376,13 +381,9 @@ TEST(AdjustPValues, RepeatedCallsOfChangingSizesGiveTheDirectResult) {
     std::vector<double> p(n);
     for (double& v : p) v = rng.uniform() * rng.uniform();
     const std::vector<double> expected = direct_step(p, Correction::kBenjaminiHochberg);
-    const AdjustResult r = adjust_p_values(p, Correction::kBenjaminiHochberg, 0.05, 2);
-    for (std::size_t i = 0; i < n; ++i) {
-      ASSERT_EQ(std::bit_cast<std::uint64_t>(r.adjusted[i]),
-                std::bit_cast<std::uint64_t>(expected[i]))
-          << "n " << n << " index " << i;
-      ASSERT_EQ(r.reject[i], expected[i] <= 0.05) << "n " << n << " index " << i;
-    }
+    ASSERT_TRUE(
+        is_direct_result(adjust_p_values(p, Correction::kBenjaminiHochberg, 0.05, 2), expected))
+        << "n " << n;
     if (n < 10000) {
       const std::vector<double> hommel = hommel_r_loop(p);
       const AdjustResult h = adjust_p_values(p, Correction::kHommel, 0.05, 2);
